@@ -1,0 +1,13 @@
+/* QuestionPro driver: not written yet (no capabilities, so the UI offers nothing). */
+#include "model/vendor.h"
+
+static void error_parse(const struct profile *p, const struct vresp *rs, struct verr *err)
+{
+	verr_set(err, verr_kind_for_status(rs->status), rs->status, "QuestionPro: HTTP %ld", rs->status);
+}
+
+const struct vendor vendor_questionpro = {
+	.name = "questionpro",
+	.label = "QuestionPro",
+	.error_parse = error_parse,
+};
