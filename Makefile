@@ -1,6 +1,7 @@
 # orgdeck — GNU make build. Objects go to $(BUILD) (default build/), never beside sources.
 # Targets: all (default), demo, check, check-asan, bench, screenshots, fuzz, deps, format, clean.
 
+.DEFAULT_GOAL := all
 BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2

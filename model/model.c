@@ -1,0 +1,211 @@
+/* model: see model.h. */
+#include "model/model.h"
+#include "model/sync.h"
+#include "net/http.h"
+#include "net/loop.h"
+#include "net/xalloc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct pending_send {
+	struct model *m;
+	const struct profile *p;
+	uint64_t id;
+	model_done_fn fn;
+	void *arg;
+	struct pending_send *next;
+};
+
+struct model *model_open(const struct model_opts *o, char *err, size_t errcap)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+	m->readonly = o->readonly;
+	if (!config_load(&m->cfg, o->config_path, o->insecure_config, err, errcap)) {
+		model_close(m);
+		return NULL;
+	}
+	char *db = o->db_path ? xstrdup(o->db_path) : config_default_db_path();
+	m->store = store_open(db, err, errcap);
+	free(db);
+	if (!m->store) {
+		model_close(m);
+		return NULL;
+	}
+	m->loop = loop_new();
+	struct http_opts ho = {.trace_path = o->trace_path};
+	m->http = http_new(m->loop, &ho);
+	if (m->cfg.nprofiles) {
+		const char *name = o->profile ? o->profile : m->cfg.profiles[0].name;
+		if (!model_use_profile(m, name)) {
+			snprintf(err, errcap, "no profile named '%s' in %s", name, m->cfg.path);
+			model_close(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+void model_close(struct model *m)
+{
+	if (!m)
+		return;
+	sync_free(m->sync);
+	while (m->sends) {
+		struct pending_send *ps = m->sends;
+		m->sends = ps->next;
+		free(ps);
+	}
+	http_free(m->http);
+	loop_free(m->loop);
+	store_close(m->store);
+	config_free(&m->cfg);
+	free(m);
+}
+
+bool model_use_profile(struct model *m, const char *name)
+{
+	struct profile *p = config_profile(&m->cfg, name);
+	if (!p)
+		return false;
+	if (m->profile != p) {
+		sync_free(m->sync);
+		m->sync = NULL;
+	}
+	m->profile = p;
+	m->dirty |= MODEL_DIRTY_LIST | MODEL_DIRTY_STATUS;
+	return true;
+}
+
+void model_colkeys(const struct profile *p, const char *keys[STORE_COLS - 1])
+{
+	for (int i = 0; i < STORE_COLS - 1; i++)
+		keys[i] = NULL;
+	const struct vendor *v = p->vendor;
+	const char *conf = profile_get(p, "columns");
+	int n = 0;
+	if (conf) {
+		/* columns = email, phone: keys must be schema fields (a typo is ignored). */
+		char tmp[256];
+		snprintf(tmp, sizeof tmp, "%s", conf);
+		char *save = NULL;
+		for (char *t = strtok_r(tmp, ", ", &save); t && n < STORE_COLS - 1;
+		     t = strtok_r(NULL, ", ", &save)) {
+			const struct field_spec *f = vendor_field(v, t);
+			if (f && strcmp(f->key, "name"))
+				keys[n++] = f->key;
+		}
+		if (n)
+			return;
+	}
+	for (size_t i = 0; v && i < v->nfields && n < STORE_COLS - 1; i++)
+		if ((v->fields[i].flags & FS_COLUMN) && strcmp(v->fields[i].key, "name"))
+			keys[n++] = v->fields[i].key;
+}
+
+const char *model_col_label(const struct profile *p, int col)
+{
+	if (col == 0)
+		return "Name";
+	const char *keys[STORE_COLS - 1];
+	model_colkeys(p, keys);
+	const char *k = col > 0 && col < STORE_COLS ? keys[col - 1] : NULL;
+	const struct field_spec *f = k ? vendor_field(p->vendor, k) : NULL;
+	return f ? f->label : NULL;
+}
+
+void model_set_error(struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m->error, sizeof m->error, fmt, ap);
+	va_end(ap);
+	m->error_at = loop_now_ms();
+	m->dirty |= MODEL_DIRTY_STATUS;
+}
+
+void model_refresh(struct model *m)
+{
+	if (!m->profile)
+		return;
+	if (m->sync && sync_progress(m->sync)->running)
+		return;
+	sync_free(m->sync);
+	m->sync = sync_start(m, m->profile);
+	m->dirty |= MODEL_DIRTY_STATUS;
+}
+
+static void unlink_send(struct model *m, struct pending_send *ps)
+{
+	for (struct pending_send **pp = &m->sends; *pp; pp = &(*pp)->next)
+		if (*pp == ps) {
+			*pp = ps->next;
+			return;
+		}
+}
+
+static void on_http(void *arg, const struct http_resp *hr)
+{
+	struct pending_send *ps = arg;
+	struct model *m = ps->m;
+	unlink_send(m, ps);
+	const struct vendor *v = ps->p->vendor;
+	struct vresp rs = {.status = hr->status, .body = hr->body, .len = hr->len,
+			   .content_type = hr->content_type};
+	struct verr err = {.kind = VERR_NONE};
+	if (hr->error != HTTP_OK) {
+		verr_set(&err, hr->error == HTTP_ERR_TOO_BIG ? VERR_PARSE : VERR_NETWORK, 0,
+			 "%s: %s (%s)", v->label, hr->error_text, ps->p->name);
+	} else if (hr->status < 200 || hr->status > 299) {
+		v->error_parse(ps->p, &rs, &err);
+		if (err.kind == VERR_NONE)
+			err.kind = verr_kind_for_status(hr->status);
+	}
+	m->dirty |= MODEL_DIRTY_STATUS;
+	ps->fn(ps->arg, &rs, &err);
+	free(ps);
+}
+
+uint64_t model_send(struct model *m, const struct profile *p, const struct vreq *rq,
+		    model_done_fn fn, void *arg)
+{
+	const char *secrets[12];
+	profile_secrets(p, secrets, 12);
+	const char *hdrs[VREQ_MAX_HEADERS + 1];
+	for (int i = 0; i < rq->nheaders; i++)
+		hdrs[i] = rq->headers[i];
+	hdrs[rq->nheaders] = NULL;
+	struct http_req hr = {
+		.method = rq->method,
+		.url = rq->url,
+		.headers = hdrs,
+		.body = rq->body,
+		.userpwd = rq->userpwd,
+		.idempotent = rq->idempotent,
+		.insecure = p->insecure,
+		.no_retry_marker = rq->no_retry_marker,
+		.secrets = secrets,
+	};
+	struct pending_send *ps = xcalloc(1, sizeof *ps);
+	ps->m = m;
+	ps->p = p;
+	ps->fn = fn;
+	ps->arg = arg;
+	ps->next = m->sends;
+	m->sends = ps;
+	ps->id = http_submit(m->http, &hr, on_http, ps);
+	m->dirty |= MODEL_DIRTY_STATUS;
+	return ps->id;
+}
+
+void model_cancel(struct model *m, uint64_t id)
+{
+	for (struct pending_send *ps = m->sends; ps; ps = ps->next)
+		if (ps->id == id) {
+			http_cancel(m->http, id);
+			unlink_send(m, ps);
+			free(ps);
+			return;
+		}
+}

@@ -1,0 +1,71 @@
+/* model: what the screen talks to. It owns the event loop, the HTTP engine, the store and
+ * the configuration, knows the current profile, and runs vendor calls through the drivers:
+ * build a request (driver), send it (net), parse the answer (driver), write it (store),
+ * and mark what changed so the screen redraws. The screen never sees HTTP.
+ * Ownership: model_open() returns a model that model_close() frees with all it holds. */
+#ifndef ORGDECK_MODEL_H
+#define ORGDECK_MODEL_H
+#include "model/config.h"
+#include "model/store.h"
+#include "model/vendor.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+struct http;
+struct sync;
+
+enum model_dirty {
+	MODEL_DIRTY_LIST = 1 << 0,    /* rows in the store changed */
+	MODEL_DIRTY_STATUS = 1 << 1,  /* progress, errors, in-flight counts */
+	MODEL_DIRTY_MEMBERS = 1 << 2,
+	MODEL_DIRTY_DETAIL = 1 << 3,
+};
+
+struct model {
+	struct loop *loop;
+	struct http *http;
+	struct store *store;
+	struct config cfg;
+	struct profile *profile;      /* current profile (NULL: none configured) */
+	bool readonly;                /* --readonly: every write refused at model_write_allowed */
+	struct sync *sync;            /* the running or last sync of the current profile */
+	unsigned dirty;
+	char error[320];              /* last error, shown in the status line */
+	int64_t error_at;
+	struct pending_send *sends;   /* requests in flight (model.c) */
+};
+
+struct model_opts {
+	const char *config_path;
+	const char *db_path;
+	const char *profile;          /* NULL: the first in the file */
+	const char *trace_path;
+	bool readonly;
+	bool insecure_config;
+};
+
+/* Opens config, store and engine. On failure returns NULL with a sentence in err. */
+struct model *model_open(const struct model_opts *o, char *err, size_t errcap);
+void model_close(struct model *m);
+bool model_use_profile(struct model *m, const char *name);
+/* Record keys of list columns 1..STORE_COLS-1 for a profile (schema FS_COLUMN fields after
+ * the name, or the profile's `columns = a,b,c`); entries may be NULL. */
+void model_colkeys(const struct profile *p, const char *keys[STORE_COLS - 1]);
+/* Column labels (0 is "Name"). */
+const char *model_col_label(const struct profile *p, int col);
+
+/* Starts (or resumes) a background sync of the current profile's organizations. */
+void model_refresh(struct model *m);
+void model_set_error(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sends a driver request for profile p; done gets the vendor answer already classified:
+ * err.kind == VERR_NONE for 2xx (rs holds the body), otherwise err says what went wrong. */
+typedef void (*model_done_fn)(void *arg, const struct vresp *rs, const struct verr *err);
+uint64_t model_send(struct model *m, const struct profile *p, const struct vreq *rq,
+		    model_done_fn fn, void *arg);
+/* Cancels a request from model_send; its callback will not run. */
+void model_cancel(struct model *m, uint64_t id);
+
+#endif
