@@ -395,7 +395,11 @@ static bool same(const char *a, const char *b)
 /* Decides (and caches) whether a filter is rare enough for the trigram index. */
 static bool filter_is_rare(struct store *s, const char *profile, const char *folded)
 {
-	if (strlen(folded) < 3)
+	/* The trigram index answers only for three characters or more (not bytes). */
+	size_t chars = 0;
+	for (const unsigned char *c = (const unsigned char *)folded; *c; c++)
+		chars += (*c & 0xC0) != 0x80;
+	if (chars < 3)
 		return false;
 	if (s->plan_filter && !strcmp(s->plan_filter, folded) && same(s->plan_profile, profile))
 		return s->plan_rare;

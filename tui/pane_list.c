@@ -13,6 +13,7 @@
 
 #define MAX_ROWS 512
 #define COUNT_CAP 100000000L
+#define FILTER_COUNT_CAP 5000L
 
 struct list {
 	struct pane pane;
@@ -22,6 +23,7 @@ struct list {
 	int sort_col;
 	bool desc;
 	long count;
+	long count_cap;        /* a filtered count stops here; grows as the user scrolls */
 	long top, sel;
 	int height;            /* rows of the list (pane height - header) */
 	struct store_row rows[MAX_ROWS];
@@ -46,11 +48,14 @@ static struct store_query query(struct list *l)
 static void recount(struct list *l)
 {
 	struct store_query q = query(l);
-	l->count = store_count(ui_model(l->ui)->store, &q, COUNT_CAP);
+	bool filtered = q.filter && q.filter[0];
+	/* A filtered count stops early: exact counts of common matches cost a full scan. */
+	long cap = filtered ? l->count_cap : COUNT_CAP;
+	l->count = store_count(ui_model(l->ui)->store, &q, cap);
 	struct store_query all = q;
 	all.filter = NULL;
-	long total = q.filter && q.filter[0] ? store_count(ui_model(l->ui)->store, &all, COUNT_CAP) : l->count;
-	ui_set_counts(l->ui, l->count, total, false);
+	long total = filtered ? store_count(ui_model(l->ui)->store, &all, COUNT_CAP) : l->count;
+	ui_set_counts(l->ui, l->count, total, filtered && l->count >= cap);
 	if (l->sel >= l->count)
 		l->sel = l->count ? l->count - 1 : 0;
 	if (l->top > l->sel)
@@ -210,6 +215,7 @@ static void show_filter_prompt(struct list *l)
 
 static void filter_changed(struct list *l)
 {
+	l->count_cap = FILTER_COUNT_CAP;
 	l->sel = l->top = 0;
 	recount(l);
 	l->pane.dirty = true;
@@ -274,6 +280,11 @@ static int filter_key(struct list *l, int key)
 
 static void move_to(struct list *l, long sel)
 {
+	/* Endless paging: near the end of a capped count, count further. */
+	if (l->filter.len && l->count >= l->count_cap && sel >= l->count - l->height * 2) {
+		l->count_cap *= 4;
+		recount(l);
+	}
 	if (sel >= l->count)
 		sel = l->count - 1;
 	if (sel < 0)
@@ -403,6 +414,7 @@ struct pane *pane_list_new(struct ui *ui)
 	l->pane.ops = &list_ops;
 	l->ui = ui;
 	l->sort_col = -1;
+	l->count_cap = FILTER_COUNT_CAP;
 	buf_init(&l->filter);
 	buf_puts(&l->filter, "");
 	l->stale = true;

@@ -41,35 +41,39 @@
 static const char *const statuses[] = {"active", "archive", "pending", NULL};
 
 static const struct field_spec fields[] = {
-	{"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, NULL, "General", 34, 0, 128},
-	{"status", "Status", FT_ENUM, FS_EDITABLE | FS_COLUMN | FS_CREATE, statuses, "General", 9, 0, 0},
-	{"internal", "Internal", FT_BOOL, FS_EDITABLE | FS_CREATE, NULL, "General", 8, 0, 0},
-	{"noofusers", "Users", FT_INT, FS_COLUMN, NULL, "Usage", 6, 0, 0},
-	{"createddate", "Created", FT_DATE, FS_COLUMN, NULL, "Usage", 17, 0, 0},
-	/* detail only (GET organisations/{ID}); the ids are what PUT and the filters take */
-	{"orgindustryid", "Industry id", FT_INT, FS_EDITABLE | FS_CREATE, NULL, "Classification", 6, 0, 0},
-	{"orgindustry", "Industry", FT_TEXT, 0, NULL, "Classification", 20, 0, 0},
-	{"orgcategoryid", "Category id", FT_INT, FS_EDITABLE | FS_CREATE, NULL, "Classification", 6, 0, 0},
-	{"orgcategory", "Category", FT_TEXT, 0, NULL, "Classification", 20, 0, 0},
-	{"contact_name", "Contact", FT_TEXT, 0, NULL, "Contact", 24, 0, 0},
-	{"contact_email", "Contact email", FT_EMAIL, 0, NULL, "Contact", 30, 0, 0},
-	{"link", "API link", FT_URL, 0, NULL, "Usage", 40, 0, 0},
+    {"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, NULL, "General",
+     34, 0, 128},
+    {"status", "Status", FT_ENUM, FS_EDITABLE | FS_COLUMN | FS_CREATE, statuses, "General", 9, 0,
+     0},
+    {"internal", "Internal", FT_BOOL, FS_EDITABLE | FS_CREATE, NULL, "General", 8, 0, 0},
+    {"noofusers", "Users", FT_INT, FS_COLUMN, NULL, "Usage", 6, 0, 0},
+    {"createddate", "Created", FT_DATE, FS_COLUMN, NULL, "Usage", 17, 0, 0},
+    /* detail only (GET organisations/{ID}); the ids are what PUT and the filters take */
+    {"orgindustryid", "Industry id", FT_INT, FS_EDITABLE | FS_CREATE, NULL, "Classification", 6, 0,
+     0},
+    {"orgindustry", "Industry", FT_TEXT, 0, NULL, "Classification", 20, 0, 0},
+    {"orgcategoryid", "Category id", FT_INT, FS_EDITABLE | FS_CREATE, NULL, "Classification", 6, 0,
+     0},
+    {"orgcategory", "Category", FT_TEXT, 0, NULL, "Classification", 20, 0, 0},
+    {"contact_name", "Contact", FT_TEXT, 0, NULL, "Contact", 24, 0, 0},
+    {"contact_email", "Contact email", FT_EMAIL, 0, NULL, "Contact", 30, 0, 0},
+    {"link", "API link", FT_URL, 0, NULL, "Usage", 40, 0, 0},
 };
 
 static const struct filter_spec filters[] = {
-	{"status", "Status", FT_ENUM, statuses, true},
-	{"industry", "Industry ids", FT_TEXT, NULL, true},
-	{"category", "Category ids", FT_TEXT, NULL, true},
-	{"domain", "Domain", FT_TEXT, NULL, false},
-	{"search", "Search", FT_TEXT, NULL, false},
+    {"status", "Status", FT_ENUM, statuses, true},
+    {"industry", "Industry ids", FT_TEXT, NULL, true},
+    {"category", "Category ids", FT_TEXT, NULL, true},
+    {"domain", "Domain", FT_TEXT, NULL, false},
+    {"search", "Search", FT_TEXT, NULL, false},
 };
 
 static const char *const secret_keys[] = {"client_secret", "access_token", "refresh_token", NULL};
 
 /* record key -> HighQ ordertype value */
 static const char *const sort_keys[][2] = {
-	{"id", "id"}, {"name", "name"}, {"status", "status"},
-	{"createddate", "createddate"}, {"noofusers", "users"},
+    {"id", "id"},	    {"name", "name"}, {"status", "status"}, {"createddate", "createddate"},
+    {"noofusers", "users"},
 };
 
 /* ---- requests ---- */
@@ -269,7 +273,8 @@ static bool update_req(const struct profile *p, const struct record *base,
 		const struct record_field *c = changes ? record_field(changes, fs->key) : NULL;
 		const struct record_field *b = record_field(base, fs->key);
 		if (c && fs->type == FT_INT && (!c->value || !c->value[0]))
-			cJSON_DeleteItemFromObjectCaseSensitive(o, fs->key); /* PUT's default: none */
+			cJSON_DeleteItemFromObjectCaseSensitive(o,
+								fs->key); /* PUT's default: none */
 		else if (c)
 			put_string(o, fs->key, wire_value(fs, c->value));
 		else if (b && b->value && !cJSON_GetObjectItemCaseSensitive(o, fs->key))
@@ -363,7 +368,7 @@ static void xml_put_utf8(struct buf *b, unsigned long cp)
 static void xml_text(struct xml *x, struct buf *b)
 {
 	static const char *const ents[][2] = {
-		{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&quot;", "\""}, {"&apos;", "'"},
+	    {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&quot;", "\""}, {"&apos;", "'"},
 	};
 	while (x->s < x->end) {
 		if (xml_starts(x, "<![CDATA[")) {
@@ -392,12 +397,14 @@ static void xml_text(struct xml *x, struct buf *b)
 				unsigned long cp = 0;
 				int digits = 0;
 				for (p += hex; p < x->end && digits < 8 &&
-					       (hex ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p));
+					       (hex ? isxdigit((unsigned char)*p)
+						    : isdigit((unsigned char)*p));
 				     p++, digits++)
 					cp = cp * (hex ? 16 : 10) +
 					     (unsigned long)(isdigit((unsigned char)*p)
-								     ? *p - '0'
-								     : (tolower((unsigned char)*p) - 'a' + 10));
+								 ? *p - '0'
+								 : (tolower((unsigned char)*p) -
+								    'a' + 10));
 				if (digits && p < x->end && *p == ';') {
 					xml_put_utf8(b, cp);
 					x->s = p + 1;
@@ -525,7 +532,8 @@ static bool looks_xml(const struct vresp *rs)
 		return true;
 	for (size_t i = 0; rs->body && i < rs->len; i++)
 		if (!isspace((unsigned char)rs->body[i]))
-			return rs->body[i] == '<' && !(rs->len - i >= 5 && !strncasecmp(rs->body + i, "<html", 5)) &&
+			return rs->body[i] == '<' &&
+			       !(rs->len - i >= 5 && !strncasecmp(rs->body + i, "<html", 5)) &&
 			       !(rs->len - i >= 9 && !strncasecmp(rs->body + i, "<!doctype", 9));
 	return false;
 }
@@ -672,7 +680,8 @@ static bool list_parse(const struct profile *p, const struct vresp *rs, struct r
 	const cJSON *items, *env;
 	if (!find_list(j, &items, &env)) {
 		cJSON_Delete(j);
-		verr_set(err, VERR_PARSE, rs->status, LABEL ": the answer held no organisation list");
+		verr_set(err, VERR_PARSE, rs->status,
+			 LABEL ": the answer held no organisation list");
 		return false;
 	}
 	long got = 0;
@@ -745,8 +754,8 @@ static void push_user(struct record_list *out, const cJSON *u)
 	struct record *r = record_list_push(out);
 	r->id = id;
 	char *first = vj_get_text(u, "firstname"), *last = vj_get_text(u, "lastname");
-	r->name = xasprintf("%s%s%s", first ? first : "", first && last ? " " : "",
-			    last ? last : "");
+	r->name =
+	    xasprintf("%s%s%s", first ? first : "", first && last ? " " : "", last ? last : "");
 	free(first);
 	free(last);
 	vj_copy(r, "email", u, "email");
@@ -755,8 +764,8 @@ static void push_user(struct record_list *out, const cJSON *u)
 	r->raw = cJSON_PrintUnformatted(u);
 }
 
-static bool members_parse(const struct profile *p, const struct vresp *rs,
-			  struct record_list *out, struct vpage *pg, struct verr *err)
+static bool members_parse(const struct profile *p, const struct vresp *rs, struct record_list *out,
+			  struct vpage *pg, struct verr *err)
 {
 	cJSON *j = parse_body(rs, err);
 	if (!j)
@@ -840,7 +849,8 @@ static bool oauth_token_req(const struct profile *p, const char *code, const cha
 	return true;
 }
 
-static void error_parse(const struct profile *p, const struct vresp *rs, struct verr *err);
+static void describe(const struct profile *p, const struct vresp *rs, bool token_endpoint,
+		     struct verr *err);
 
 static bool oauth_token_parse(const struct vresp *rs, char **access, char **refresh,
 			      long *expires_in, struct verr *err)
@@ -848,7 +858,7 @@ static bool oauth_token_parse(const struct vresp *rs, char **access, char **refr
 	*access = *refresh = NULL;
 	*expires_in = 0;
 	if (rs->status < 200 || rs->status >= 300) {
-		error_parse(NULL, rs, err);
+		describe(NULL, rs, true, err);
 		return false;
 	}
 	cJSON *j = parse_body(rs, err);
@@ -863,7 +873,8 @@ static bool oauth_token_parse(const struct vresp *rs, char **access, char **refr
 	if (!a || !a[0]) {
 		free(a);
 		cJSON_Delete(j);
-		verr_set(err, VERR_PARSE, rs->status, LABEL ": the token answer held no access_token");
+		verr_set(err, VERR_PARSE, rs->status,
+			 LABEL ": the token answer held no access_token");
 		return false;
 	}
 	*access = a;
@@ -913,24 +924,29 @@ static const struct {
 	long ref;
 	const char *text;
 } known_refs[] = {
-	{289, "the sort field is invalid (ref 289); HighQ sorts by id, name, status, created date or users"},
-	{290, "the sort direction is invalid (ref 290); use asc or desc"},
-	{291, "the limit value is invalid (ref 291)"},
-	{292, "the offset value is invalid (ref 292)"},
-	{293, "the industry is invalid (ref 293); give industry ids, comma-separated"},
-	{294, "the category is invalid (ref 294); give category ids, comma-separated"},
-	{295, "the status is invalid (ref 295); use active, archive or pending"},
-	{269, "the name is required (ref 269)"},
-	{270, "the name is longer than 128 characters (ref 270)"},
-	{274, "the status is invalid (ref 274); an organisation is active or pending when saved"},
-	{51, "the API is not enabled on this instance (ref 51); ask a HighQ system admin"},
-	{53, "this computer's IP address is not registered for the API application (ref 53); ask a HighQ system admin"},
-	{74, "the request body was empty (ref 74)"},
-	{123, "access denied (ref 123); your HighQ user may not do this"},
-	{401, "not authorised (ref 401); the access token expired or was revoked, sign in again"},
+    {289,
+     "the sort field is invalid (ref 289); HighQ sorts by id, name, status, created date or users"},
+    {290, "the sort direction is invalid (ref 290); use asc or desc"},
+    {291, "the limit value is invalid (ref 291)"},
+    {292, "the offset value is invalid (ref 292)"},
+    {293, "the industry is invalid (ref 293); give industry ids, comma-separated"},
+    {294, "the category is invalid (ref 294); give category ids, comma-separated"},
+    {295, "the status is invalid (ref 295); use active, archive or pending"},
+    {269, "the name is required (ref 269)"},
+    {270, "the name is longer than 128 characters (ref 270)"},
+    {274, "the status is invalid (ref 274); an organisation is active or pending when saved"},
+    {51, "the API is not enabled on this instance (ref 51); ask a HighQ system admin"},
+    {53, "this computer's IP address is not registered for the API application (ref 53); ask a "
+	 "HighQ system admin"},
+    {74, "the request body was empty (ref 74)"},
+    {123, "access denied (ref 123); your HighQ user may not do this"},
+    {401, "not authorised (ref 401); the access token expired or was revoked, sign in again"},
 };
 
-static void error_parse(const struct profile *p, const struct vresp *rs, struct verr *err)
+/* token_endpoint: the answer came from api/oauth2/token, where any refusal means the
+ * client registration or the grant (code, refresh token) is at fault, not an access token. */
+static void describe(const struct profile *p, const struct vresp *rs, bool token_endpoint,
+		     struct verr *err)
 {
 	enum verr_kind kind = verr_kind_for_status(rs->status);
 	char summary[200] = "", oauth_err[64] = "";
@@ -955,15 +971,24 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 		free(d);
 	}
 	cJSON_Delete(j);
+	if (have_ref && ref <= 0)
+		have_ref = false; /* -1 is HighQ's "generic error": nothing to look up */
 
 	const char *known = NULL;
-	for (size_t i = 0; have_ref && i < sizeof known_refs / sizeof known_refs[0]; i++)
+	for (size_t i = 0;
+	     !token_endpoint && have_ref && i < sizeof known_refs / sizeof known_refs[0]; i++)
 		if (known_refs[i].ref == ref)
 			known = known_refs[i].text;
-	if (rs->status == 401 && kind == VERR_AUTH && !known && !oauth_err[0])
+	if (rs->status == 401 && kind == VERR_AUTH && !known && !oauth_err[0] && !token_endpoint)
 		known = known_refs[sizeof known_refs / sizeof known_refs[0] - 1].text;
 
-	if (oauth_err[0]) {
+	if (token_endpoint && !oauth_err[0] && (kind == VERR_INVALID || kind == VERR_AUTH)) {
+		verr_set(err, VERR_AUTH, rs->status,
+			 LABEL
+			 ": sign-in refused (%s); check client_id and client_secret, or sign in "
+			 "again for a new code",
+			 summary[0] ? summary : verr_kind_name(kind));
+	} else if (oauth_err[0]) {
 		if (kind == VERR_INVALID || kind == VERR_AUTH)
 			kind = VERR_AUTH;
 		verr_set(err, kind, rs->status,
@@ -994,28 +1019,33 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	redact(p, err->msg);
 }
 
+static void error_parse(const struct profile *p, const struct vresp *rs, struct verr *err)
+{
+	describe(p, rs, false, err);
+}
+
 const struct vendor vendor_highq = {
-	.name = "highq",
-	.label = "HighQ",
-	.caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_FILTERS | VCAP_SORT |
-		VCAP_OAUTH | VCAP_FULL_REPLACE | VCAP_MEMBERS,
-	.fields = fields,
-	.nfields = sizeof fields / sizeof fields[0],
-	.filters = filters,
-	.nfilters = sizeof filters / sizeof filters[0],
-	.secret_keys = secret_keys,
-	.page_size = PAGE,
-	.max_parallel = 2,
-	.list_req = list_req,
-	.list_parse = list_parse,
-	.get_req = get_req,
-	.record_parse = record_parse,
-	.create_req = create_req,
-	.update_req = update_req,
-	.members_req = members_req,
-	.members_parse = members_parse,
-	.oauth_authorize_url = oauth_authorize_url,
-	.oauth_token_req = oauth_token_req,
-	.oauth_token_parse = oauth_token_parse,
-	.error_parse = error_parse,
+    .name = "highq",
+    .label = "HighQ",
+    .caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_FILTERS | VCAP_SORT |
+	    VCAP_OAUTH | VCAP_FULL_REPLACE | VCAP_MEMBERS,
+    .fields = fields,
+    .nfields = sizeof fields / sizeof fields[0],
+    .filters = filters,
+    .nfilters = sizeof filters / sizeof filters[0],
+    .secret_keys = secret_keys,
+    .page_size = PAGE,
+    .max_parallel = 2,
+    .list_req = list_req,
+    .list_parse = list_parse,
+    .get_req = get_req,
+    .record_parse = record_parse,
+    .create_req = create_req,
+    .update_req = update_req,
+    .members_req = members_req,
+    .members_parse = members_parse,
+    .oauth_authorize_url = oauth_authorize_url,
+    .oauth_token_req = oauth_token_req,
+    .oauth_token_parse = oauth_token_parse,
+    .error_parse = error_parse,
 };

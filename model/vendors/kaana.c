@@ -40,20 +40,24 @@
 
 static const char *const org_types[] = {"customer", "partner", "vendor", "internal", NULL};
 static const char *const org_statuses[] = {"active", "inactive", NULL};
-static const char *const roles[] = {"stakeholder", "subject_matter_expert", "executive_sponsor",
-				    "technical_lead", "project_manager", NULL};
+static const char *const roles[] = {"stakeholder",    "subject_matter_expert", "executive_sponsor",
+				    "technical_lead", "project_manager",       NULL};
 static const char *const related_kinds[] = {"tasks", "projects", "documents", NULL};
 static const char *const secret_keys[] = {"api_key", "session_cookie", NULL};
 
 static const struct field_spec fields[] = {
-	{"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, NULL, "General", 34, 0, 0},
-	{"type", "Type", FT_ENUM, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, org_types, "General", 9, 0, 0},
-	{"status", "Status", FT_ENUM, FS_EDITABLE | FS_COLUMN | FS_CREATE, org_statuses, "General", 8, 0, 0},
-	{"industry", "Industry", FT_TEXT, FS_EDITABLE | FS_COLUMN | FS_CREATE, NULL, "General", 18, 0, 0},
-	{"website", "Website", FT_URL, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 0},
-	{"description", "Description", FT_LONGTEXT, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 0},
-	{"createdAt", "Created", FT_DATE, 0, NULL, "History", 24, 0, 0},
-	{"updatedAt", "Updated", FT_DATE, FS_COLUMN, NULL, "History", 24, 0, 0},
+    {"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, NULL, "General",
+     34, 0, 0},
+    {"type", "Type", FT_ENUM, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, org_types,
+     "General", 9, 0, 0},
+    {"status", "Status", FT_ENUM, FS_EDITABLE | FS_COLUMN | FS_CREATE, org_statuses, "General", 8,
+     0, 0},
+    {"industry", "Industry", FT_TEXT, FS_EDITABLE | FS_COLUMN | FS_CREATE, NULL, "General", 18, 0,
+     0},
+    {"website", "Website", FT_URL, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 0},
+    {"description", "Description", FT_LONGTEXT, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 0},
+    {"createdAt", "Created", FT_DATE, 0, NULL, "History", 24, 0, 0},
+    {"updatedAt", "Updated", FT_DATE, FS_COLUMN, NULL, "History", 24, 0, 0},
 };
 
 /* ---- requests ---- */
@@ -448,8 +452,8 @@ static bool members_parse(const struct profile *p, const struct vresp *rs, struc
 	return true;
 }
 
-static bool contacts_parse(const struct profile *p, const struct vresp *rs,
-			   struct record_list *out, struct vpage *pg, struct verr *err)
+static bool contacts_parse(const struct profile *p, const struct vresp *rs, struct record_list *out,
+			   struct vpage *pg, struct verr *err)
 {
 	cJSON *j = parse_array(rs, "contact list", err);
 	if (!j)
@@ -563,9 +567,10 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	if (kind == VERR_AUTH) {
 		verr_set(err, kind, rs->status,
 			 by_key ? LABEL ": the API key was refused (%s); check api_key "
-				      "(Settings > API Keys)"
-				: LABEL ": the session was refused (%s); sign in to Kaana again and "
-				      "copy the connect.sid cookie into session_cookie",
+					"(Settings > API Keys)"
+				: LABEL
+			     ": the session was refused (%s); sign in to Kaana again and "
+			     "copy the connect.sid cookie into session_cookie",
 			 msg[0] ? msg : "401");
 	} else if (kind == VERR_FORBIDDEN && mentions(msg, "consultant or admin")) {
 		/* The seed's rule for create, delete and duplicate; the answer does not say which
@@ -593,34 +598,34 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 }
 
 const struct vendor vendor_kaana = {
-	.name = "kaana",
-	.label = LABEL,
-	.caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_DELETE | VCAP_DUPLICATE |
-		VCAP_MEMBERS | VCAP_MEMBER_ADD | VCAP_MEMBER_REMOVE | VCAP_MEMBER_ROLE |
-		VCAP_RELATED | VCAP_CONTACTS | VCAP_FIELDS,
-	.fields = fields,
-	.nfields = sizeof fields / sizeof fields[0],
-	.roles = roles,
-	.related_kinds = related_kinds,
-	.secret_keys = secret_keys,
-	.page_size = PAGE,
-	.max_parallel = 4,
-	.list_req = list_req,
-	.list_parse = list_parse,
-	.get_req = get_req,
-	.record_parse = record_parse,
-	.create_req = create_req,
-	.update_req = update_req,
-	.delete_req = delete_req,
-	.duplicate_req = duplicate_req,
-	.members_req = members_req,
-	.members_parse = members_parse,
-	.member_add_req = member_add_req,
-	.member_remove_req = member_remove_req,
-	.member_role_req = member_role_req,
-	.contacts_req = contacts_req,
-	.contacts_parse = contacts_parse,
-	.related_req = related_req,
-	.related_parse = related_parse,
-	.error_parse = error_parse,
+    .name = "kaana",
+    .label = LABEL,
+    .caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_DELETE | VCAP_DUPLICATE |
+	    VCAP_MEMBERS | VCAP_MEMBER_ADD | VCAP_MEMBER_REMOVE | VCAP_MEMBER_ROLE | VCAP_RELATED |
+	    VCAP_CONTACTS | VCAP_FIELDS,
+    .fields = fields,
+    .nfields = sizeof fields / sizeof fields[0],
+    .roles = roles,
+    .related_kinds = related_kinds,
+    .secret_keys = secret_keys,
+    .page_size = PAGE,
+    .max_parallel = 4,
+    .list_req = list_req,
+    .list_parse = list_parse,
+    .get_req = get_req,
+    .record_parse = record_parse,
+    .create_req = create_req,
+    .update_req = update_req,
+    .delete_req = delete_req,
+    .duplicate_req = duplicate_req,
+    .members_req = members_req,
+    .members_parse = members_parse,
+    .member_add_req = member_add_req,
+    .member_remove_req = member_remove_req,
+    .member_role_req = member_role_req,
+    .contacts_req = contacts_req,
+    .contacts_parse = contacts_parse,
+    .related_req = related_req,
+    .related_parse = related_parse,
+    .error_parse = error_parse,
 };

@@ -305,7 +305,8 @@ static bool members_parse(const struct profile *p, const struct vresp *rs, struc
 		items = j;
 	if (!cJSON_IsArray(items)) {
 		cJSON_Delete(j);
-		verr_set(err, VERR_PARSE, rs->status, LABEL ": the user list held no array of users");
+		verr_set(err, VERR_PARSE, rs->status,
+			 LABEL ": the user list held no array of users");
 		return false;
 	}
 	const cJSON *u;

@@ -4,6 +4,8 @@
  * (/user/) filtered by organization, read-only.
  *
  * Quirks:
+ * - Writes need the "www." host (quorum.us without it fails PATCH and POST), so a bare
+ *   quorum.us base_url is corrected.
  * - Credentials are query parameters on every call (username, api_key), so every URL we
  *   build holds the key: the net layer redacts it, and our error text never echoes a body
  *   without scrubbing the key first (a 400 may quote the request URL, meta.next holds it).
@@ -249,9 +251,11 @@ static void param_multi(struct buf *u, bool *first, const char *name, const char
 /* Tastypie reads "true"/"false"; people type yes, no, 1, 0. */
 static const char *bool_word(const char *v)
 {
-	if (!strcasecmp(v, "yes") || !strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "y"))
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "y") || !strcasecmp(v, "true") ||
+	    !strcmp(v, "1"))
 		return "true";
-	if (!strcasecmp(v, "no") || !strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "n"))
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "n") || !strcasecmp(v, "false") ||
+	    !strcmp(v, "0"))
 		return "false";
 	return v;
 }
@@ -264,10 +268,21 @@ static void credentials(const struct profile *p, struct buf *u, bool *first)
 	param(u, first, "api_key", profile_get(p, "api_key"));
 }
 
-/* base_url + "/" + resource + "/" [+ id + "/"]: every Quorum path ends with a slash. */
+/* base_url + "/" + resource + "/" [+ id + "/"]: every Quorum path ends with a slash. A
+ * bare quorum.us host gets its "www.": without it GETs work but PATCHes fail. */
 static void path(struct buf *u, const struct profile *p, const char *resource, const char *id)
 {
-	buf_puts(u, p->base_url ? p->base_url : "");
+	const char *base = p->base_url ? p->base_url : "";
+	static const char *const bare[] = {"https://quorum.us", "http://quorum.us", NULL};
+	for (int i = 0; bare[i]; i++) {
+		size_t n = strlen(bare[i]);
+		if (!strncasecmp(base, bare[i], n) && (base[n] == '/' || !base[n])) {
+			buf_puts(u, "https://www.quorum.us");
+			base += n;
+			break;
+		}
+	}
+	buf_puts(u, base);
 	buf_putc(u, '/');
 	buf_puts(u, resource);
 	buf_putc(u, '/');
@@ -348,7 +363,8 @@ static void read_meta(const cJSON *j, int nobjects, struct vpage *pg)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(j, "meta");
 	long long v;
-	pg->total = vj_long(cJSON_GetObjectItemCaseSensitive(meta, "total_count"), &v) ? (long)v : -1;
+	const cJSON *total = cJSON_GetObjectItemCaseSensitive(meta, "total_count");
+	pg->total = vj_long(total, &v) ? (long)v : -1;
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(meta, "next");
 	if (cJSON_IsObject(meta) && cJSON_GetObjectItemCaseSensitive(meta, "next"))
 		pg->more = cJSON_IsString(next) && next->valuestring[0];
@@ -366,8 +382,8 @@ static bool parse_list(const struct vresp *rs, struct record_list *out, struct v
 	const cJSON *objs = cJSON_GetObjectItemCaseSensitive(j, "objects");
 	if (!cJSON_IsArray(objs)) {
 		cJSON_Delete(j);
-		verr_set(err, VERR_PARSE, rs->status, LABEL ": the %s list had no \"objects\" array",
-			 what);
+		verr_set(err, VERR_PARSE, rs->status,
+			 LABEL ": the %s list had no \"objects\" array", what);
 		return false;
 	}
 	/* Offsets are page * PAGE: a server that caps limit below PAGE would make us skip
@@ -467,9 +483,10 @@ static cJSON *list_value(const char *key, const char *v)
 				long long x = strtoll(item, &end, 10);
 				if (pass == 0 && *end)
 					numeric = false;
+				else if (pass == 1 && numeric)
+					cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)x));
 				else if (pass == 1)
-					cJSON_AddItemToArray(arr, numeric ? cJSON_CreateNumber((double)x)
-									  : cJSON_CreateString(item));
+					cJSON_AddItemToArray(arr, cJSON_CreateString(item));
 				free(item);
 			}
 			if (!e)
@@ -692,7 +709,8 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 			verr_set(err, kind, rs->status, LABEL ": %s (HTTP %ld)", what, rs->status);
 		else
 			verr_set(err, kind, rs->status,
-				 LABEL ": the request was refused as improperly configured (HTTP %ld)",
+				 LABEL ": the request was refused as improperly configured "
+				       "(HTTP %ld)",
 				 rs->status);
 		break;
 	default:

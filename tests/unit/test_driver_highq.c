@@ -9,25 +9,25 @@
 #include <string.h>
 
 static const char seed_json[] =
-	"{\n\"organisations\": {\n\"total\": \"74\",\n\"totalCount\": \"70\",\n\"organisation\": [\n"
-	"{\n\"orgid\": \"1\",\n\"name\": \"HighQ\",\n\"internal\": \"1\",\n\"status\": \"ACTIVE\",\n"
-	"\"noofusers\": \"38\",\n\"createddate\": \"22 Mar 2017 14:20\",\n"
-	"\"link\": \"https://divyanghp.local.com/divyang_4_live/api/4/organisations/1\"\n},\n"
-	"{\n\"orgid\": \"3\",\n\"name\": \"test\",\n\"internal\": \"0\",\n\"status\": \"ACTIVE\",\n"
-	"\"noofusers\": \"3\",\n\"createddate\": \"17 Oct 2017 07:33\",\n"
-	"\"link\": \"https://divyanghp.local.com/divyang_4_live/api/4/organisations/3\"\n}\n]\n}\n}";
+    "{\n\"organisations\": {\n\"total\": \"74\",\n\"totalCount\": \"70\",\n\"organisation\": [\n"
+    "{\n\"orgid\": \"1\",\n\"name\": \"HighQ\",\n\"internal\": \"1\",\n\"status\": \"ACTIVE\",\n"
+    "\"noofusers\": \"38\",\n\"createddate\": \"22 Mar 2017 14:20\",\n"
+    "\"link\": \"https://divyanghp.local.com/divyang_4_live/api/4/organisations/1\"\n},\n"
+    "{\n\"orgid\": \"3\",\n\"name\": \"test\",\n\"internal\": \"0\",\n\"status\": \"ACTIVE\",\n"
+    "\"noofusers\": \"3\",\n\"createddate\": \"17 Oct 2017 07:33\",\n"
+    "\"link\": \"https://divyanghp.local.com/divyang_4_live/api/4/organisations/3\"\n}\n]\n}\n}";
 
 static const char seed_xml[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	"<organisations>\n<total>74</total>\n<totalCount>70</totalCount>\n<organisation>\n"
-	"<orgid>1</orgid>\n<name>HighQ</name>\n<internal>1</internal>\n<status>ACTIVE</status>\n"
-	"<noofusers>38</noofusers>\n<createddate>22 Mar 2017 14:20</createddate>\n"
-	"<link>https://divyanghp.local.com/divyang_4_live/api/4/organisations/1</link>\n"
-	"</organisation>\n<organisation>\n<orgid>3</orgid>\n<name>test</name>\n"
-	"<internal>0</internal>\n<status>ACTIVE</status>\n<noofusers>3</noofusers>\n"
-	"<createddate>17 Oct 2017 07:33</createddate>\n"
-	"<link>https://divyanghp.local.com/divyang_4_live/api/4/organisations/3</link>\n"
-	"</organisation>\n</organisations>";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<organisations>\n<total>74</total>\n<totalCount>70</totalCount>\n<organisation>\n"
+    "<orgid>1</orgid>\n<name>HighQ</name>\n<internal>1</internal>\n<status>ACTIVE</status>\n"
+    "<noofusers>38</noofusers>\n<createddate>22 Mar 2017 14:20</createddate>\n"
+    "<link>https://divyanghp.local.com/divyang_4_live/api/4/organisations/1</link>\n"
+    "</organisation>\n<organisation>\n<orgid>3</orgid>\n<name>test</name>\n"
+    "<internal>0</internal>\n<status>ACTIVE</status>\n<noofusers>3</noofusers>\n"
+    "<createddate>17 Oct 2017 07:33</createddate>\n"
+    "<link>https://divyanghp.local.com/divyang_4_live/api/4/organisations/3</link>\n"
+    "</organisation>\n</organisations>";
 
 #define TOKEN "hq-access-5ecr3t-token"
 #define CLIENT_SECRET "hq-client-5ecr3t"
@@ -35,12 +35,14 @@ static const char seed_xml[] =
 static struct profile test_profile(void)
 {
 	static struct kv kv[] = {
-		{"client_id", "1012"},
-		{"client_secret", CLIENT_SECRET},
-		{"redirect_uri", "http://127.0.0.1:9/highq/demo/oauth-done"},
-		{"access_token", TOKEN},
+	    {"client_id", "1012"},
+	    {"client_secret", CLIENT_SECRET},
+	    {"redirect_uri", "http://127.0.0.1:9/highq/demo/oauth-done"},
+	    {"access_token", TOKEN},
 	};
-	struct profile p = {.name = "t", .base_url = "http://example.com/context", .kv = kv,
+	struct profile p = {.name = "t",
+			    .base_url = "http://example.com/context",
+			    .kv = kv,
 			    .nkv = sizeof kv / sizeof kv[0]};
 	p.vendor = vendor_find("highq");
 	return p;
@@ -70,8 +72,9 @@ static void check_seed_list(const struct record_list *l, const struct vpage *pg)
 	CU_ASSERT_STRING_EQUAL_NN(record_get(r, "status"), "active");
 	CU_ASSERT_STRING_EQUAL_NN(record_get(r, "noofusers"), "38");
 	CU_ASSERT_STRING_EQUAL_NN(record_get(r, "createddate"), "22 Mar 2017 14:20");
-	CU_ASSERT_STRING_EQUAL_NN(record_get(r, "link"),
-				  "https://divyanghp.local.com/divyang_4_live/api/4/organisations/1");
+	CU_ASSERT_STRING_EQUAL_NN(
+	    record_get(r, "link"),
+	    "https://divyanghp.local.com/divyang_4_live/api/4/organisations/1");
 	CU_ASSERT_PTR_NOT_NULL(r->raw && strstr(r->raw, "\"ACTIVE\""));
 	CU_ASSERT_STRING_EQUAL_NN(l->items[1].id, "3");
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&l->items[1], "createddate"), "17 Oct 2017 07:33");
@@ -159,9 +162,10 @@ TEST(driver_highq, one_organisation_as_object_instead_of_array)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body("{\"organisations\":{\"total\":\"1\",\"totalCount\":\"1\","
-			       "\"organisation\":{\"orgid\":\"5\",\"name\":\"Solo\",\"status\":\"PENDING\"}}}",
-			       200);
+	struct vresp rs =
+	    body("{\"organisations\":{\"total\":\"1\",\"totalCount\":\"1\","
+		 "\"organisation\":{\"orgid\":\"5\",\"name\":\"Solo\",\"status\":\"PENDING\"}}}",
+		 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	CU_ASSERT_STRING_EQUAL_NN(l.items[0].name, "Solo");
@@ -268,16 +272,16 @@ TEST(driver_highq, builds_the_seed_example_query)
 	CU_ASSERT(q.idempotent);
 	vreq_free(&q);
 
-	struct vquery s2 = {.params = {{"search", "a&b c"}}, .nparams = 1, .sort = "noofusers",
-			    .desc = true};
+	struct vquery s2 = {
+	    .params = {{"search", "a&b c"}}, .nparams = 1, .sort = "noofusers", .desc = true};
 	CU_ASSERT_FATAL(p.vendor->list_req(&p, &s2, 2, &q));
 	CU_ASSERT_STRING_EQUAL_NN(q.url, "http://example.com/context/api/4/organisations?"
 					 "search=a%26b%20c&ordertype=users&orderby=desc&"
 					 "limit=100&offset=200");
 	vreq_free(&q);
 	CU_ASSERT_FATAL(p.vendor->list_req(&p, NULL, 0, &q));
-	CU_ASSERT_STRING_EQUAL_NN(q.url,
-				  "http://example.com/context/api/4/organisations?limit=100&offset=0");
+	CU_ASSERT_STRING_EQUAL_NN(
+	    q.url, "http://example.com/context/api/4/organisations?limit=100&offset=0");
 	vreq_free(&q);
 	CU_ASSERT(p.vendor->caps & VCAP_FILTERS && p.vendor->caps & VCAP_SORT &&
 		  p.vendor->caps & VCAP_OAUTH && p.vendor->caps & VCAP_FULL_REPLACE);
@@ -294,10 +298,10 @@ TEST(driver_highq, get_and_create_answers_parse)
 	vreq_free(&q);
 
 	static const char *const bodies[] = {
-		"{\"orgid\":\"3\",\"name\":\"test\",\"status\":\"Active\"}",
-		"{\"organisation\":{\"orgid\":\"3\",\"name\":\"test\",\"status\":\"Active\"}}",
-		"{\"organisation\":[{\"orgid\":\"3\",\"name\":\"test\",\"status\":\"Active\"}]}",
-		"<organisation><orgid>3</orgid><name>test</name><status>Active</status></organisation>",
+	    "{\"orgid\":\"3\",\"name\":\"test\",\"status\":\"Active\"}",
+	    "{\"organisation\":{\"orgid\":\"3\",\"name\":\"test\",\"status\":\"Active\"}}",
+	    "{\"organisation\":[{\"orgid\":\"3\",\"name\":\"test\",\"status\":\"Active\"}]}",
+	    "<organisation><orgid>3</orgid><name>test</name><status>Active</status></organisation>",
 	};
 	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
 		struct record r;
@@ -364,9 +368,10 @@ TEST(driver_highq, update_replaces_the_whole_seed_organisation)
 	CU_ASSERT_STRING_EQUAL(q.method, "PUT");
 	CU_ASSERT_STRING_EQUAL_NN(q.url, "http://example.com/context/api/4/organisations/1");
 	CU_ASSERT_STRING_EQUAL_NN(
-		q.body, "{\"orgid\":\"1\",\"name\":\"HighQ\",\"internal\":\"0\",\"status\":\"archive\","
-			"\"noofusers\":\"38\",\"createddate\":\"22 Mar 2017 14:20\","
-			"\"link\":\"https://divyanghp.local.com/divyang_4_live/api/4/organisations/1\"}");
+	    q.body,
+	    "{\"orgid\":\"1\",\"name\":\"HighQ\",\"internal\":\"0\",\"status\":\"archive\","
+	    "\"noofusers\":\"38\",\"createddate\":\"22 Mar 2017 14:20\","
+	    "\"link\":\"https://divyanghp.local.com/divyang_4_live/api/4/organisations/1\"}");
 	CU_ASSERT(q.idempotent);
 	CU_ASSERT(has_header(&q, "Authorization: Bearer " TOKEN));
 	vreq_free(&q);
@@ -384,7 +389,7 @@ TEST(driver_highq, update_replaces_the_whole_seed_organisation)
 	record_set(&ch, "name", "New");
 	CU_ASSERT_FATAL(p.vendor->update_req(&p, &b, &ch, &q));
 	CU_ASSERT_STRING_EQUAL_NN(
-		q.body, "{\"orgid\":\"4\",\"name\":\"New\",\"status\":\"active\",\"internal\":\"0\"}");
+	    q.body, "{\"orgid\":\"4\",\"name\":\"New\",\"status\":\"active\",\"internal\":\"0\"}");
 	vreq_free(&q);
 	record_free(&b);
 	record_free(&ch);
@@ -395,9 +400,10 @@ TEST(driver_highq, oauth_authorize_token_and_refresh)
 {
 	struct profile p = test_profile();
 	char *u = p.vendor->oauth_authorize_url(&p);
-	CU_ASSERT_STRING_EQUAL_NN(u, "http://example.com/context/authorize.action?response_type=code&"
-				     "client_id=1012&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fhighq%2F"
-				     "demo%2Foauth-done");
+	CU_ASSERT_STRING_EQUAL_NN(
+	    u, "http://example.com/context/authorize.action?response_type=code&"
+	       "client_id=1012&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fhighq%2F"
+	       "demo%2Foauth-done");
 	free(u);
 
 	struct vreq q;
@@ -405,17 +411,19 @@ TEST(driver_highq, oauth_authorize_token_and_refresh)
 	CU_ASSERT_FATAL(p.vendor->oauth_token_req(&p, "c0de/+", NULL, &q));
 	CU_ASSERT_STRING_EQUAL(q.method, "POST");
 	CU_ASSERT_STRING_EQUAL_NN(q.url, "http://example.com/context/api/oauth2/token");
-	CU_ASSERT_STRING_EQUAL_NN(q.body, "grant_type=authorization_code&code=c0de%2F%2B&"
-					  "client_id=1012&client_secret=" CLIENT_SECRET "&"
-					  "redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fhighq%2Fdemo%2F"
-					  "oauth-done");
+	CU_ASSERT_STRING_EQUAL_NN(q.body,
+				  "grant_type=authorization_code&code=c0de%2F%2B&"
+				  "client_id=1012&client_secret=" CLIENT_SECRET "&"
+				  "redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fhighq%2Fdemo%2F"
+				  "oauth-done");
 	CU_ASSERT(has_header(&q, "Content-Type: application/x-www-form-urlencoded"));
 	CU_ASSERT_FALSE(q.idempotent);
 	for (int i = 0; i < q.nheaders; i++)
 		CU_ASSERT_PTR_NULL(strstr(q.headers[i], "Authorization"));
 	vreq_free(&q);
 	CU_ASSERT_FATAL(p.vendor->oauth_token_req(&p, NULL, "r3fresh", &q));
-	CU_ASSERT_PTR_NOT_NULL(q.body && strstr(q.body, "grant_type=refresh_token&refresh_token=r3fresh&"));
+	CU_ASSERT_PTR_NOT_NULL(q.body &&
+			       strstr(q.body, "grant_type=refresh_token&refresh_token=r3fresh&"));
 	CU_ASSERT_FALSE(q.idempotent);
 	vreq_free(&q);
 
@@ -444,6 +452,14 @@ TEST(driver_highq, oauth_authorize_token_and_refresh)
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "invalid_grant"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "sign in again"));
+	/* HighQ's own envelope from the token endpoint: the client, not an access token */
+	rs = body("{\"error\":{\"summary\":\"Not authorised: unknown client_id or wrong "
+		  "client_secret\",\"ref\":401}}",
+		  401);
+	CU_ASSERT_FALSE(p.vendor->oauth_token_parse(&rs, &a, &r, &exp, &e));
+	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "check client_id and client_secret"));
+	CU_ASSERT_PTR_NULL(strstr(e.msg, "access token"));
 }
 
 static void check_error(const char *b, long status, enum verr_kind kind, const char *want)
@@ -469,19 +485,20 @@ TEST(driver_highq, list_validation_refs_289_to_295)
 		int ref;
 		const char *want;
 	} cases[] = {
-		{"The ordertype is Invalid.", 289, "the sort field is invalid (ref 289)"},
-		{"The orderby value is invalid. Please use either asc or desc", 290,
-		 "the sort direction is invalid (ref 290); use asc or desc"},
-		{"The limit value is invalid.", 291, "the limit value is invalid (ref 291)"},
-		{"The offset value is invalid.", 292, "the offset value is invalid (ref 292)"},
-		{"The industry is invalid", 293, "the industry is invalid (ref 293)"},
-		{"The category is invalid", 294, "the category is invalid (ref 294)"},
-		{"The status is Invalid.", 295, "HighQ: the status is invalid (ref 295)"},
+	    {"The ordertype is Invalid.", 289, "the sort field is invalid (ref 289)"},
+	    {"The orderby value is invalid. Please use either asc or desc", 290,
+	     "the sort direction is invalid (ref 290); use asc or desc"},
+	    {"The limit value is invalid.", 291, "the limit value is invalid (ref 291)"},
+	    {"The offset value is invalid.", 292, "the offset value is invalid (ref 292)"},
+	    {"The industry is invalid", 293, "the industry is invalid (ref 293)"},
+	    {"The category is invalid", 294, "the category is invalid (ref 294)"},
+	    {"The status is Invalid.", 295, "HighQ: the status is invalid (ref 295)"},
 	};
 	char b[300];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(b, sizeof b,
-			 "{\"error\":{\"summary\":\"%s\",\"ref\":%d,\"link\":\"http://x/api/4/error/%d\"}}",
+			 "{\"error\":{\"summary\":\"%s\",\"ref\":%d,\"link\":\"http://x/api/4/"
+			 "error/%d\"}}",
 			 cases[i].summary, cases[i].ref, cases[i].ref);
 		check_error(b, 400, VERR_INVALID, cases[i].want);
 	}
@@ -498,7 +515,8 @@ TEST(driver_highq, other_errors_are_actionable_and_secret_free)
 	/* an unknown ref keeps HighQ's own summary */
 	check_error("{\"error\":{\"summary\":\"The requested organisation does not exist\","
 		    "\"ref\":75,\"link\":\"http://x/api/2/error/1885\"}}",
-		    404, VERR_NOT_FOUND, "HighQ: the requested organisation does not exist (ref 75)");
+		    404, VERR_NOT_FOUND,
+		    "HighQ: the requested organisation does not exist (ref 75)");
 	check_error("{\"error\":{\"summary\":\"Not authorised\",\"ref\":401}}", 401, VERR_AUTH,
 		    "sign in again");
 	check_error("", 401, VERR_AUTH, "sign in again");

@@ -10,15 +10,15 @@
 
 /* The seed's Organization with its example values. */
 static const char seed_org[] =
-	"{\"id\": 1, \"name\": \"Acme Corporation\", \"type\": \"customer\", \"status\": \"active\","
-	" \"industry\": \"Technology\", \"website\": \"https://acme.example.com\","
-	" \"description\": null,"
-	" \"metadata\": {\"accountTier\": \"Gold\", \"employees\": 1200, \"flags\": {\"vip\": true}},"
-	" \"createdAt\": \"2023-01-15T09:30:00.000Z\", \"updatedAt\": \"2023-11-14T22:13:20.125Z\"}";
+    "{\"id\": 1, \"name\": \"Acme Corporation\", \"type\": \"customer\", \"status\": \"active\","
+    " \"industry\": \"Technology\", \"website\": \"https://acme.example.com\","
+    " \"description\": null,"
+    " \"metadata\": {\"accountTier\": \"Gold\", \"employees\": 1200, \"flags\": {\"vip\": true}},"
+    " \"createdAt\": \"2023-01-15T09:30:00.000Z\", \"updatedAt\": \"2023-11-14T22:13:20.125Z\"}";
 
 static const char seed_members[] =
-	"[{\"organizationId\": 1, \"contactId\": 17, \"role\": \"project_manager\"},"
-	" {\"organizationId\": 1, \"contactId\": 42, \"role\": \"stakeholder\"}]";
+    "[{\"organizationId\": 1, \"contactId\": 17, \"role\": \"project_manager\"},"
+    " {\"organizationId\": 1, \"contactId\": 42, \"role\": \"stakeholder\"}]";
 
 #define KEY "kaana-k3y-0123456789"
 #define SID "s%3Asess10n.cookie"
@@ -26,7 +26,8 @@ static const char seed_members[] =
 static struct profile key_profile(void)
 {
 	static struct kv kv[] = {{"api_key", KEY}};
-	struct profile p = {.name = "t", .base_url = "https://app.kaana.com/api", .kv = kv, .nkv = 1};
+	struct profile p = {
+	    .name = "t", .base_url = "https://app.kaana.com/api", .kv = kv, .nkv = 1};
 	p.vendor = vendor_find("kaana");
 	return p;
 }
@@ -34,7 +35,8 @@ static struct profile key_profile(void)
 static struct profile cookie_profile(void)
 {
 	static struct kv kv[] = {{"session_cookie", SID}};
-	struct profile p = {.name = "t", .base_url = "https://app.kaana.com/api", .kv = kv, .nkv = 1};
+	struct profile p = {
+	    .name = "t", .base_url = "https://app.kaana.com/api", .kv = kv, .nkv = 1};
 	p.vendor = vendor_find("kaana");
 	return p;
 }
@@ -78,7 +80,9 @@ TEST(driver_kaana, parses_seed_organization_with_metadata)
 
 	/* metadata null: no custom fields; no id: refused */
 	record_init(&r);
-	rs = body("{\"id\":2,\"name\":\"B\",\"type\":\"vendor\",\"status\":\"inactive\",\"metadata\":null}", 200);
+	rs = body("{\"id\":2,\"name\":\"B\",\"type\":\"vendor\",\"status\":\"inactive\","
+		  "\"metadata\":null}",
+		  200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	for (size_t i = 0; i < r.nfields; i++)
 		CU_ASSERT(strncmp(r.fields[i].key, "cf:", 3));
@@ -114,7 +118,8 @@ TEST(driver_kaana, list_is_an_array_paged_by_limit_offset)
 	char *big = malloc(150 * 40 + 8);
 	strcpy(big, "[");
 	for (int i = 0; i < 150; i++)
-		sprintf(big + strlen(big), "%s{\"id\":%d,\"name\":\"O%d\"}", i ? "," : "", i + 1, i + 1);
+		sprintf(big + strlen(big), "%s{\"id\":%d,\"name\":\"O%d\"}", i ? "," : "", i + 1,
+			i + 1);
 	strcat(big, "]");
 	rs = body(big, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
@@ -126,7 +131,8 @@ TEST(driver_kaana, list_is_an_array_paged_by_limit_offset)
 
 	struct vreq q;
 	CU_ASSERT_FATAL(p.vendor->list_req(&p, NULL, 3, &q));
-	CU_ASSERT_STRING_EQUAL_NN(q.url, "https://app.kaana.com/api/organizations?limit=100&offset=300");
+	CU_ASSERT_STRING_EQUAL_NN(q.url,
+				  "https://app.kaana.com/api/organizations?limit=100&offset=300");
 	CU_ASSERT(has_header(&q, "Authorization: Bearer " KEY));
 	CU_ASSERT(has_header(&q, "Accept: application/json"));
 	vreq_free(&q);
@@ -188,8 +194,9 @@ TEST(driver_kaana, builds_create_update_delete_duplicate)
 	record_set(&ch, "cf:accountTier", "Platinum");
 	record_set(&ch, "cf:newKey", "007");
 	CU_ASSERT_FATAL(p.vendor->update_req(&p, &base, &ch, &q));
-	CU_ASSERT_STRING_EQUAL_NN(q.body, "{\"metadata\":{\"employees\":1200,\"flags\":{\"vip\":true},"
-					  "\"accountTier\":\"Platinum\",\"newKey\":\"007\"}}");
+	CU_ASSERT_STRING_EQUAL_NN(q.body,
+				  "{\"metadata\":{\"employees\":1200,\"flags\":{\"vip\":true},"
+				  "\"accountTier\":\"Platinum\",\"newKey\":\"007\"}}");
 	vreq_free(&q);
 	record_free(&ch);
 
@@ -270,7 +277,8 @@ TEST(driver_kaana, contacts_and_related_lists)
 	record_list_free(&l);
 
 	const char *const *k = p.vendor->related_kinds;
-	CU_ASSERT(!strcmp(k[0], "tasks") && !strcmp(k[1], "projects") && !strcmp(k[2], "documents") && !k[3]);
+	CU_ASSERT(!strcmp(k[0], "tasks") && !strcmp(k[1], "projects") &&
+		  !strcmp(k[2], "documents") && !k[3]);
 	CU_ASSERT_FATAL(p.vendor->related_req(&p, "1", "documents", &q));
 	CU_ASSERT_STRING_EQUAL_NN(q.url, "https://app.kaana.com/api/organizations/1/documents");
 	vreq_free(&q);
@@ -305,23 +313,25 @@ static void check_error(const struct profile *p, const char *b, long status, enu
 TEST(driver_kaana, errors_name_the_fix_and_never_the_secret)
 {
 	struct profile k = key_profile(), c = cookie_profile();
-	check_error(&k, "{\"error\":\"Unauthorized\",\"message\":\"Invalid API key\"}", 401, VERR_AUTH,
-		    "the API key was refused (Invalid API key); check api_key");
-	check_error(&c, "{\"error\":\"Unauthorized\",\"message\":\"Session expired or invalid\"}", 401,
-		    VERR_AUTH, "copy the connect.sid cookie into session_cookie");
-	check_error(&k, "{\"error\":\"Forbidden\",\"message\":\"Requires consultant or admin role\"}",
+	check_error(&k, "{\"error\":\"Unauthorized\",\"message\":\"Invalid API key\"}", 401,
+		    VERR_AUTH, "the API key was refused (Invalid API key); check api_key");
+	check_error(&c, "{\"error\":\"Unauthorized\",\"message\":\"Session expired or invalid\"}",
+		    401, VERR_AUTH, "copy the connect.sid cookie into session_cookie");
+	check_error(&k,
+		    "{\"error\":\"Forbidden\",\"message\":\"Requires consultant or admin role\"}",
 		    403, VERR_FORBIDDEN,
 		    "Kaana: your key's role may not create, duplicate or delete organizations "
 		    "(needs consultant or admin)");
-	check_error(&c, "{\"error\":\"Forbidden\",\"message\":\"Requires consultant or admin role\"}",
+	check_error(&c,
+		    "{\"error\":\"Forbidden\",\"message\":\"Requires consultant or admin role\"}",
 		    403, VERR_FORBIDDEN, "your session's role");
 	check_error(&k, "{\"error\":\"Not Found\",\"message\":\"Organization not found\"}", 404,
 		    VERR_NOT_FOUND, "Kaana: Organization not found (HTTP 404)");
 	check_error(&k, "{\"error\":\"Conflict\",\"message\":\"Contact is already a member\"}", 409,
 		    VERR_CONFLICT, "already a member");
 	check_error(&k, "{\"error\":\"Too Many Requests\"}", 429, VERR_RATE, "wait a minute");
-	check_error(&k, "<html><head><title>502 Bad Gateway</title></head></html>", 502, VERR_SERVER,
-		    "502 Bad Gateway");
+	check_error(&k, "<html><head><title>502 Bad Gateway</title></head></html>", 502,
+		    VERR_SERVER, "502 Bad Gateway");
 	check_error(&k, "upstream connect error", 503, VERR_SERVER, "upstream connect error");
 	check_error(&k, "{\"error\":\"Bad Requ", 400, VERR_INVALID, "HTTP 400");
 	check_error(&k, "", 500, VERR_SERVER, "empty answer");

@@ -66,10 +66,10 @@ static const char seed_org[] =
 
 static const char seed_400[] = SEED_ERROR("BAD_REQUEST", 400, "1000", "Invalid URL parameters");
 static const char seed_401[] = SEED_ERROR("UNAUTHORIZED", 401, "1010", "Incorrect API Key");
-static const char seed_403[] = SEED_ERROR("FORBIDDEN", 403, "1013",
-					  "The user does not have permission to access the resource");
-static const char seed_404[] = SEED_ERROR("NOT_FOUND", 404, "1040",
-					  "The resource that you're trying to access doesn't exist");
+#define FORBIDDEN_MSG "The user does not have permission to access the resource"
+#define NOT_FOUND_MSG "The resource that you're trying to access doesn't exist"
+static const char seed_403[] = SEED_ERROR("FORBIDDEN", 403, "1013", FORBIDDEN_MSG);
+static const char seed_404[] = SEED_ERROR("NOT_FOUND", 404, "1040", NOT_FOUND_MSG);
 static const char seed_500[] = SEED_ERROR("INTERNAL_SERVER_ERROR", 500, "1026",
 					  "We are not able to process your request");
 
@@ -288,7 +288,8 @@ TEST(driver_questionpro, members_read_the_users_page_pagination_layout)
 	record_list_free(&l);
 
 	/* The last page: next is null. */
-	rs = body("{\"response\": [" USER_A "], \"pagination\": {\"perPage\": 2, \"totalItems\": 5, "
+	rs = body("{\"response\": [" USER_A "], \"pagination\": {\"perPage\": 2, "
+		  "\"totalItems\": 5, "
 		  "\"currentPage\": 3, \"totalPages\": 3, \"links\": {\"self\": \"u?page=3\", "
 		  "\"prev\": \"u?page=2\", \"next\": null}}, \"requestID\": \"r\"}",
 		  200);
@@ -348,10 +349,12 @@ TEST(driver_questionpro, seed_error_samples_are_read_although_not_json)
 {
 	struct verr e = parse_error(seed_401, 401);
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
-	CU_ASSERT_STRING_EQUAL(e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
+	CU_ASSERT_STRING_EQUAL(
+		e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
 	e = parse_error(seed_400, 400);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
-	CU_ASSERT_STRING_EQUAL(e.msg, "QuestionPro: Invalid URL parameters (HTTP 400, BAD_REQUEST)");
+	CU_ASSERT_STRING_EQUAL(e.msg,
+			       "QuestionPro: Invalid URL parameters (HTTP 400, BAD_REQUEST)");
 	e = parse_error(seed_403, 403);
 	CU_ASSERT_EQUAL(e.kind, VERR_FORBIDDEN);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "does not have permission"));
@@ -377,7 +380,8 @@ TEST(driver_questionpro, spent_quota_is_final_and_said_so)
 
 TEST(driver_questionpro, other_error_bodies_become_sentences)
 {
-	struct verr e = parse_error("<html><head><title>504 Gateway Time-out</title></head></html>", 504);
+	struct verr e =
+		parse_error("<html><head><title>504 Gateway Time-out</title></head></html>", 504);
 	CU_ASSERT_EQUAL(e.kind, VERR_SERVER);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "504 Gateway Time-out"));
 	e = parse_error("upstream connect error", 503);

@@ -6,6 +6,7 @@
 #include "tests/support/tsuite.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,9 @@ static const char seed_org[] =
 	"\"i360_organization_and_quorum_client\": true, \"id\": 0, "
 	"\"internal_interaction_types\": [], \"internal_relationship_types\": [], "
 	"\"ip_addresses\": [], \"is_approved\": true, \"limit_to_cs_managers\": true, "
-	"\"lower_tier_bound\": 0, \"max_contacts\": 0, \"max_csv_size\": 0, \"max_email_alerts\": 0, "
-	"\"max_members\": 0, \"max_projects\": 0, \"max_social_accounts\": 0, \"name\": \"string\", "
+	"\"lower_tier_bound\": 0, \"max_contacts\": 0, \"max_csv_size\": 0, "
+	"\"max_email_alerts\": 0, \"max_members\": 0, \"max_projects\": 0, "
+	"\"max_social_accounts\": 0, \"name\": \"string\", "
 	"\"outbox_domain_dict\": {}, \"pad_unique_identifier\": true, \"partner_names\": null, "
 	"\"partners\": [], \"phone_numbers\": \"/api/phonenumber/1/\", \"qp_action_center\": true, "
 	"\"qp_consultants\": true, \"qp_contacts_documents\": true, \"qp_custom_contacts\": true, "
@@ -125,7 +127,8 @@ TEST(driver_quorum, schema_marks_editable_fields_and_secretlike_token)
 					       "cs_managers", "qp_pac", "qp_states",
 					       "should_org_admin_see_all_org_data", NULL};
 	static const char *const readonly[] = {"id", "created", "updated", "resource_uri",
-					       "cs_managers_usernames", "_extra", "zapier_token", NULL};
+					       "cs_managers_usernames", "_extra", "zapier_token",
+					       "i360_organization_and_quorum_client", NULL};
 	for (int i = 0; editable[i]; i++)
 		CU_ASSERT(vendor_field(v, editable[i])->flags & FS_EDITABLE);
 	for (int i = 0; readonly[i]; i++)
@@ -158,7 +161,8 @@ TEST(driver_quorum, filter_table_has_every_seed_filter_and_qualifier)
 				f = &v->filters[k];
 		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 		size_t n = strlen(seed[i]);
-		bool multi = (n > 4 && !strcmp(seed[i] + n - 4, "__in")) || strstr(seed[i], "__overlaps");
+		bool multi = (n > 4 && !strcmp(seed[i] + n - 4, "__in")) ||
+			     strstr(seed[i], "__overlaps");
 		CU_ASSERT_EQUAL(f->multi, multi);
 	}
 }
@@ -201,14 +205,35 @@ TEST(driver_quorum, list_request_pages_by_offset_with_filters_and_query_credenti
 	vreq_free(&q);
 }
 
+TEST(driver_quorum, bare_quorum_host_gets_the_www_writes_need)
+{
+	struct profile p = test_profile();
+	p.base_url = "https://quorum.us/api";
+	struct record base, ch;
+	record_init(&base);
+	record_init(&ch);
+	base.id = strdup("42");
+	record_set(&ch, "name", "x");
+	struct vreq q;
+	CU_ASSERT_FATAL(p.vendor->update_req(&p, &base, &ch, &q));
+	CU_ASSERT_STRING_EQUAL(q.url, BASE "/organization/42/?" CREDS);
+	vreq_free(&q);
+	p.base_url = "https://quorum.usa.example/api"; /* another host: left alone */
+	CU_ASSERT_FATAL(p.vendor->get_req(&p, "42", &q));
+	CU_ASSERT_STRING_EQUAL(q.url, "https://quorum.usa.example/api/organization/42/?" CREDS);
+	vreq_free(&q);
+	record_free(&base);
+	record_free(&ch);
+}
+
 TEST(driver_quorum, list_answer_reads_meta_total_and_next)
 {
 	struct profile p = test_profile();
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	char *s = list_of_seed("{\"limit\": 100, \"next\": \"/api/organization/?limit=100&offset=100"
-			       "&username=demo&api_key=k3y-secret\", \"offset\": 0, "
+	char *s = list_of_seed("{\"limit\": 100, \"next\": \"/api/organization/?limit=100"
+			       "&offset=100&username=demo&api_key=k3y-secret\", \"offset\": 0, "
 			       "\"previous\": null, \"total_count\": 250}");
 	struct vresp rs = body(s, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
@@ -239,7 +264,9 @@ TEST(driver_quorum, list_answer_that_is_not_a_list_is_refused)
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "objects"));
-	rs = body("{\"meta\": {\"total_count\": 3}, \"objects\": [1, \"x\", {\"name\": \"no id\"}]}", 200);
+	rs = body("{\"meta\": {\"total_count\": 3}, "
+		  "\"objects\": [1, \"x\", {\"name\": \"no id\"}]}",
+		  200);
 	CU_ASSERT(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
 	rs = body("<html><title>Login</title></html>", 200);
@@ -254,7 +281,8 @@ TEST(driver_quorum, capped_page_size_is_reported_not_skipped)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	char *s = list_of_seed("{\"limit\": 20, \"next\": \"x\", \"offset\": 0, \"total_count\": 90}");
+	char *s = list_of_seed(
+		"{\"limit\": 20, \"next\": \"x\", \"offset\": 0, \"total_count\": 90}");
 	struct vresp rs = body(s, 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "20"));
@@ -275,6 +303,7 @@ TEST(driver_quorum, update_patches_only_changed_writable_fields_typed)
 	record_set(&ch, "qp_pac", "yes");
 	record_set(&ch, "cs_managers", "3, 5");
 	record_set(&ch, "allowed_domains", "acme.com, acme.org");
+	record_set(&ch, "ip_addresses", "10");   /* a text list stays text */
 	record_set(&ch, "qp_states", "");
 	record_set(&ch, "custom_alert_orderings", "{\"bills\": 1}");
 	record_set(&ch, "trial_expiration", "");
@@ -288,6 +317,7 @@ TEST(driver_quorum, update_patches_only_changed_writable_fields_typed)
 	CU_ASSERT_STRING_EQUAL(q.body, "{\"name\":\"Acme Public Affairs\",\"max_members\":25,"
 				       "\"archived\":false,\"qp_pac\":true,\"cs_managers\":[3,5],"
 				       "\"allowed_domains\":[\"acme.com\",\"acme.org\"],"
+				       "\"ip_addresses\":[\"10\"],"
 				       "\"qp_states\":[],\"custom_alert_orderings\":{\"bills\":1},"
 				       "\"trial_expiration\":null,\"email_limit\":null}");
 	bool ct = false;
@@ -320,9 +350,9 @@ TEST(driver_quorum, members_are_users_filtered_by_organization)
 	struct vresp rs = body(
 		"{\"meta\": {\"limit\": 100, \"next\": null, \"offset\": 0, \"previous\": null, "
 		"\"total_count\": 2}, \"objects\": ["
-		"{\"id\": 7, \"username\": \"jdoe\", \"first_name\": \"Jane\", \"last_name\": \"Doe\", "
-		"\"email\": \"jane@acme.com\", \"is_active\": true, \"date_joined\": \"2019-08-24T14:15:22Z\", "
-		"\"resource_uri\": \"/api/user/7/\"},"
+		"{\"id\": 7, \"username\": \"jdoe\", \"first_name\": \"Jane\", "
+		"\"last_name\": \"Doe\", \"email\": \"jane@acme.com\", \"is_active\": true, "
+		"\"date_joined\": \"2019-08-24T14:15:22Z\", \"resource_uri\": \"/api/user/7/\"},"
 		"{\"id\": 8, \"username\": \"ops\", \"first_name\": \"\", \"last_name\": \"\", "
 		"\"email\": \"ops@acme.com\", \"is_active\": false}]}",
 		200);
@@ -367,6 +397,8 @@ TEST(driver_quorum, error_bodies_become_sentences_without_the_key)
 	expect("", 400, VERR_INVALID, "improperly configured");
 	expect("<!DOCTYPE html><html><head><title>Server Error (500)</title></head></html>", 500,
 	       VERR_SERVER, "HTML page: Server Error (500)");
+	expect("{\"error_message\": \"Sorry, this request could not be processed.\"}", 500,
+	       VERR_SERVER, "could not be processed");
 	expect("{\"error\": \"trunc", 500, VERR_SERVER, "trunc");
 	expect("", 500, VERR_SERVER, "empty answer");
 	expect("", 404, VERR_NOT_FOUND, "not found");
@@ -374,5 +406,6 @@ TEST(driver_quorum, error_bodies_become_sentences_without_the_key)
 	/* A body that quotes the request URL, or the key itself, never reaches the screen. */
 	expect("Bad filter in /api/organization/?limit=x&username=demo&api_key=k3y-secret", 400,
 	       VERR_INVALID, "api_key=***");
-	expect("{\"error\": \"key k3y-secret is disabled\"}", 401, VERR_AUTH, "key *** is disabled");
+	expect("{\"error\": \"key k3y-secret is disabled\"}", 401, VERR_AUTH,
+	       "key *** is disabled");
 }
