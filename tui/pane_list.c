@@ -398,7 +398,20 @@ long pane_list_count(struct pane *p)
 	return ((struct list *)p)->count;
 }
 
+static bool offers(struct pane *p, struct ui *ui, enum action a)
+{
+	switch (a) {
+	case ACT_CLOSE: case ACT_FILTER: case ACT_SORT: case ACT_REFRESH: case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_PAGE_DOWN: case ACT_PAGE_UP:
+	case ACT_SORT_REVERSE: case ACT_REDRAW: case ACT_QUIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static const struct pane_ops list_ops = {
+	.offers = offers,
 	.name = "list",
 	.draw = draw,
 	.key = key,

@@ -9,6 +9,7 @@
 #include "tui/text.h"
 
 #include <errno.h>
+#include <panel.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -105,19 +106,32 @@ static void setup_colors(struct ui *ui)
 	}
 }
 
+static void free_base_windows(struct ui *ui)
+{
+	WINDOW *base[] = {ui->title, ui->body, ui->status, ui->bottom};
+	for (int i = 0; i < 4; i++)
+		if (base[i])
+			ui_dialog_window_free(base[i]);
+	ui->title = ui->body = ui->status = ui->bottom = NULL;
+}
+
 static void layout(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	ui->too_small = ui->rows < 6 || ui->cols < 30;
-	if (ui->title)
-		delwin(ui->title), delwin(ui->body), delwin(ui->status), delwin(ui->bottom);
-	ui->title = ui->body = ui->status = ui->bottom = NULL;
+	free_base_windows(ui);
 	if (ui->too_small)
 		return;
 	ui->title = newwin(1, ui->cols, 0, 0);
 	ui->body = newwin(ui->rows - 3, ui->cols, 1, 0);
 	ui->status = newwin(1, ui->cols, ui->rows - 2, 0);
 	ui->bottom = newwin(1, ui->cols, ui->rows - 1, 0);
+	/* Base windows sit on the bottom panels; dialogs stack above them. */
+	WINDOW *base[] = {ui->title, ui->body, ui->status, ui->bottom};
+	for (int i = 0; i < 4; i++) {
+		PANEL *p = new_panel(base[i]);
+		bottom_panel(p);
+	}
 	/* Scrolling a list by a row uses the terminal's own scroll (wscrl). */
 	idlok(ui->body, TRUE);
 	scrollok(ui->body, FALSE);
@@ -125,6 +139,46 @@ static void layout(struct ui *ui)
 	for (int i = 0; i < ui->depth; i++)
 		ui->stack[i]->dirty = true;
 	ui->status_dirty = ui->bottom_dirty = ui->title_dirty = true;
+}
+
+void ui_size(struct ui *ui, int *rows, int *cols)
+{
+	*rows = ui->rows;
+	*cols = ui->cols;
+}
+
+struct pane *ui_top(struct ui *ui)
+{
+	return ui->depth ? ui->stack[ui->depth - 1] : NULL;
+}
+
+WINDOW *ui_dialog_window(struct ui *ui, int h, int w)
+{
+	if (h > ui->rows - 2)
+		h = ui->rows - 2;
+	if (w > ui->cols - 2)
+		w = ui->cols - 2;
+	if (h < 3)
+		h = 3;
+	if (w < 10)
+		w = 10;
+	WINDOW *win = newwin(h, w, (ui->rows - h) / 2, (ui->cols - w) / 2);
+	new_panel(win);
+	keypad(win, TRUE);
+	return win;
+}
+
+void ui_dialog_window_free(WINDOW *w)
+{
+	if (!w)
+		return;
+	PANEL *p = panel_above(NULL);
+	for (; p; p = panel_below(p))
+		if (panel_window(p) == w) {
+			del_panel(p);
+			break;
+		}
+	delwin(w);
 }
 
 void ui_push(struct ui *ui, struct pane *p)
@@ -144,8 +198,10 @@ static void pop(struct ui *ui)
 		return;
 	struct pane *p = ui->stack[--ui->depth];
 	p->ops->free(p);
-	if (ui->depth)
-		ui->stack[ui->depth - 1]->dirty = true;
+	/* What the closed pane covered shows again. */
+	for (int i = 0; i < ui->depth; i++)
+		ui->stack[i]->dirty = true;
+	touchwin(ui->body);
 	ui->bottom_dirty = ui->status_dirty = true;
 	ui->prompt_on = false;
 }
@@ -302,6 +358,11 @@ static void draw_status(struct ui *ui)
 	wnoutrefresh(ui->status);
 }
 
+static struct pane *top_pane(struct ui *ui)
+{
+	return ui->depth ? ui->stack[ui->depth - 1] : NULL;
+}
+
 static void draw_bottom(struct ui *ui)
 {
 	fill_line(ui->bottom, A_NORMAL);
@@ -317,11 +378,17 @@ static void draw_bottom(struct ui *ui)
 		text_cell(ui->message, ui->cols - 1, false, &b);
 		wattrset(ui->bottom, ui->attrs[UC_ERROR]);
 		mvwaddstr(ui->bottom, 0, 0, b.data);
+	} else if (top_pane(ui) && top_pane(ui)->ops->keybar && top_pane(ui)->ops->keybar(top_pane(ui))) {
+		wattrset(ui->bottom, ui->attrs[UC_KEYBAR]);
+		text_cell(top_pane(ui)->ops->keybar(top_pane(ui)), ui->cols - 1, false, &b);
+		mvwaddstr(ui->bottom, 0, 0, b.data);
 	} else {
-		/* The key bar: generated from the key table. */
+		/* The key bar: generated from the key table, only what the pane offers now. */
+		struct pane *top = top_pane(ui);
 		wmove(ui->bottom, 0, 0);
 		for (int a = 1; a < ACT_COUNT; a++) {
-			if (!action_info[a].bar)
+			if (!action_info[a].bar || !top || !top->ops->offers ||
+			    !top->ops->offers(top, ui, (enum action)a))
 				continue;
 			char keys[32];
 			keymap_keys((enum action)a, keys, sizeof keys);
@@ -365,10 +432,21 @@ static void draw(struct ui *ui)
 		any = true;
 	}
 	struct pane *top = ui->depth ? ui->stack[ui->depth - 1] : NULL;
-	if (top && top->dirty) {
-		top->ops->draw(top, ui, ui->body);
-		wnoutrefresh(ui->body);
-		top->dirty = false;
+	/* The topmost full pane and the overlays above it are visible. */
+	int base = ui->depth - 1;
+	while (base > 0 && ui->stack[base]->overlay)
+		base--;
+	bool redraw = false;
+	for (int i = base; i >= 0 && i < ui->depth; i++)
+		redraw = redraw || ui->stack[i]->dirty;
+	if (redraw) {
+		for (int i = base; i >= 0 && i < ui->depth; i++) {
+			struct pane *p = ui->stack[i];
+			/* A full pane redraws its window; overlays above it then redraw theirs. */
+			if (p->dirty || i > base || ui->stack[base]->dirty)
+				p->ops->draw(p, ui, ui->body);
+			p->dirty = false;
+		}
 		any = true;
 	}
 	if (ui->status_dirty) {
@@ -385,12 +463,16 @@ static void draw(struct ui *ui)
 		return;
 	/* The hardware cursor sits on the focused row or the prompt. */
 	int y, x;
+	update_panels();
 	if (ui->prompt_on) {
 		wmove(ui->bottom, 0, (int)strlen(ui->prompt_label) + ui->prompt_cursor);
 		wnoutrefresh(ui->bottom);
 	} else if (top && top->ops->cursor && top->ops->cursor(top, &y, &x)) {
-		wmove(ui->body, y, x);
-		wnoutrefresh(ui->body);
+		/* Overlays report screen coordinates; full panes report body coordinates. */
+		if (top->overlay)
+			move(y, x), wnoutrefresh(stdscr);
+		else
+			wmove(ui->body, y, x), wnoutrefresh(ui->body);
 	}
 	doupdate();
 }
@@ -531,8 +613,7 @@ int ui_run(struct model *m, const struct ui_opts *o)
 		loop_timer_cancel(m->loop, ui->spin_timer);
 	while (ui->depth)
 		pop(ui);
-	if (ui->title)
-		delwin(ui->title), delwin(ui->body), delwin(ui->status), delwin(ui->bottom);
+	free_base_windows(ui);
 	endwin();
 	buf_free(&ui->prompt_text);
 	the_ui = NULL;

@@ -34,12 +34,21 @@ struct pane_ops {
 	bool (*cursor)(struct pane *p, int *y, int *x);
 	/* True while the pane wants raw keys (text entry) rather than actions. */
 	bool (*wants_text)(struct pane *p);
+	/* Whether the pane offers an action now (capability, selection, read-only...): the key
+	 * bar and the help overlay show only what it offers. NULL: offers nothing. */
+	bool (*offers)(struct pane *p, struct ui *ui, enum action a);
+	/* The pane's own words on the key bar (a form's "C-s save  Esc cancel"), or NULL for
+	 * the bar generated from offers(). */
+	const char *(*keybar)(struct pane *p);
 	void (*free)(struct pane *p);
 };
 
 struct pane {
 	const struct pane_ops *ops;
 	bool dirty;
+	/* An overlay (dialog) draws over the pane below it into its own panel window (see
+	 * ui_dialog_window); the pane below stays visible. */
+	bool overlay;
 };
 
 struct ui_opts {
@@ -55,6 +64,15 @@ int ui_run(struct model *m, const struct ui_opts *o);
 struct model *ui_model(struct ui *ui);
 void ui_push(struct ui *ui, struct pane *p);
 void ui_status_dirty(struct ui *ui);
+/* A window for a dialog, centred, h x w cells (clamped to the screen), on its own panel
+ * above everything; free it with ui_dialog_window_free. Recreate on resize (draw gets
+ * called after a resize with the pane dirty; compare sizes). */
+WINDOW *ui_dialog_window(struct ui *ui, int h, int w);
+void ui_dialog_window_free(WINDOW *w);
+/* Screen size. */
+void ui_size(struct ui *ui, int *rows, int *cols);
+/* The top pane, and the one below p (NULL at the bottom). */
+struct pane *ui_top(struct ui *ui);
 /* Rows the list shows (after its filter) and rows cached for the profile. */
 void ui_set_counts(struct ui *ui, long shown, long total, bool capped);
 /* Shows a message on the bottom line until the next key. */
