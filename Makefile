@@ -43,7 +43,7 @@ SUP_SRC   := $(wildcard tests/support/*.c)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 INT_SRC   := $(wildcard tests/integration/*.c)
 CON_SRC   := $(wildcard tests/contract/*.c)
-BENCH_SRC := $(wildcard bench/*.c)
+BENCH_SRC := bench/bench_store.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 NET_OBJ   := $(call obj,$(NET_SRC))
@@ -78,8 +78,8 @@ $(BUILD)/test-integration: $(call obj,$(INT_SRC)) $(SUP_OBJ) $(TUI_OBJ) $(MODEL_
 $(BUILD)/test-contract: $(call obj,$(CON_SRC)) $(SUP_OBJ) $(BUILD)/obj/net/xalloc.o $(BUILD)/obj/net/buf.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(CONTRACT_LIBS) -lm
 
-$(BUILD)/bench-store: $(call obj,$(BENCH_SRC)) $(SUP_OBJ) $(TUI_OBJ) $(MODEL_OBJ) $(NET_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(APP_LIBS) -lm
+$(BUILD)/bench-store: $(call obj,$(BENCH_SRC)) $(MODEL_OBJ) $(NET_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(APP_LIBS) -lm
 
 # make demo: simulator on a free loopback port, demo config in a temp dir, orgdeck on it.
 demo: $(BINS)
@@ -91,10 +91,16 @@ check: $(BINS) $(TESTS)
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check
 
-bench: $(BINS) $(BUILD)/bench-store
+$(BUILD)/ptybench: bench/ptybench.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< -lutil
+
+$(BUILD)/ansi2svg: screenshots/ansi2svg.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $<
+
+bench: $(BINS) $(BUILD)/bench-store $(BUILD)/ptybench
 	@BUILD=$(BUILD) sh bench/run
 
-screenshots: $(BINS)
+screenshots: $(BINS) $(BUILD)/ansi2svg
 	@BUILD=$(BUILD) sh screenshots/make.sh
 
 deps:

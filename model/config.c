@@ -10,6 +10,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* model/vendors/questionpro.c: the API root of a QuestionPro datacenter (caller frees), NULL
+ * for a name it does not know. Not in vendor.h: no other driver has datacenters. */
+char *questionpro_datacenter_url(const char *dc);
+
 struct parse_state {
 	struct config *cfg;
 	char *err;
@@ -185,8 +189,21 @@ bool config_load(struct config *cfg, const char *path, bool allow_insecure, char
 			snprintf(err, errcap, "%s: profile %s has no vendor = line", path, p->name);
 			return false;
 		}
+		const char *dc = profile_get(p, "datacenter");
+		if (!p->base_url && dc && !strcmp(p->vendor->name, "questionpro")) {
+			/* A real QuestionPro account names its datacenter instead of a URL. */
+			p->base_url = questionpro_datacenter_url(dc);
+			if (!p->base_url) {
+				snprintf(err, errcap,
+					 "%s: profile %s: unknown datacenter '%s' (known: com, eu, ca, "
+					 "sg, au, ae, sa, ksa)",
+					 path, p->name, dc);
+				return false;
+			}
+		}
 		if (!p->base_url) {
-			snprintf(err, errcap, "%s: profile %s has no base_url", path, p->name);
+			snprintf(err, errcap, "%s: profile %s has no base_url%s", path, p->name,
+				 strcmp(p->vendor->name, "questionpro") ? "" : " (or datacenter)");
 			return false;
 		}
 		if (!resolve_secrets(cfg, p, err, errcap))

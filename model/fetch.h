@@ -2,7 +2,10 @@
  * announced with a dirty bit: one organization (the detail pane's stale-while-revalidate),
  * its members, its related lists, and the vendor's contacts (to pick new members from).
  * Results a pane needs but the store does not keep (related lists, contacts) are held in
- * the model until the next fetch. */
+ * the model (m->fetch) until the next fetch of the same thing; _result() copies them out
+ * (caller frees with record_list_free). A fetch already in flight is not started twice.
+ * Kaana's members carry only contact ids: their names are filled from the contacts list,
+ * fetched once per profile when needed. Failures go to model->error. */
 #ifndef ORGDECK_FETCH_H
 #define ORGDECK_FETCH_H
 #include "model/record.h"
@@ -22,7 +25,10 @@ bool fetch_related_result(struct model *m, const char *org_id, const char *kind,
 /* Fetches the contacts to pick members from; MODEL_DIRTY_MEMBERS when in. */
 void fetch_contacts(struct model *m, const char *profile);
 bool fetch_contacts_result(struct model *m, const char *profile, struct record_list *out);
-/* True while a fetch of this kind for org_id is in flight (for spinners). */
+/* True while a fetch of this kind ("record", "members", "related", "contacts") for org_id
+ * (NULL: any) is in flight (for spinners). */
 bool fetch_busy(struct model *m, const char *what, const char *org_id);
+/* Cancels what is in flight and frees the results held (model_close). */
+void fetch_free(struct model *m);
 
 #endif

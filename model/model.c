@@ -1,6 +1,9 @@
 /* model: see model.h. */
 #include "model/model.h"
+#include "model/fetch.h"
+#include "model/outbox.h"
 #include "model/sync.h"
+#include "net/buf.h"
 #include "net/http.h"
 #include "net/loop.h"
 #include "net/xalloc.h"
@@ -17,6 +20,18 @@ struct pending_send {
 	void *arg;
 	struct pending_send *next;
 };
+
+static void clear_server_filter(struct model *m)
+{
+	for (int i = 0; i < m->nsf; i++) {
+		free(m->sf[i][0]);
+		free(m->sf[i][1]);
+	}
+	m->nsf = 0;
+	memset(&m->sq, 0, sizeof m->sq);
+	free(m->list_key);
+	m->list_key = NULL;
+}
 
 struct model *model_open(const struct model_opts *o, char *err, size_t errcap)
 {
@@ -44,6 +59,8 @@ struct model *model_open(const struct model_opts *o, char *err, size_t errcap)
 			return NULL;
 		}
 	}
+	/* Last: opening replays what a previous run left, which needs profile and engine. */
+	outbox_open(m);
 	return m;
 }
 
@@ -51,7 +68,10 @@ void model_close(struct model *m)
 {
 	if (!m)
 		return;
+	outbox_close(m->outbox);
+	fetch_free(m);
 	sync_free(m->sync);
+	clear_server_filter(m);
 	while (m->sends) {
 		struct pending_send *ps = m->sends;
 		m->sends = ps->next;
@@ -72,6 +92,7 @@ bool model_use_profile(struct model *m, const char *name)
 	if (m->profile != p) {
 		sync_free(m->sync);
 		m->sync = NULL;
+		clear_server_filter(m);
 	}
 	m->profile = p;
 	m->dirty |= MODEL_DIRTY_LIST | MODEL_DIRTY_STATUS;
@@ -115,6 +136,40 @@ const char *model_col_label(const struct profile *p, int col)
 	return f ? f->label : NULL;
 }
 
+
+void model_set_server_filter(struct model *m, const char *const pairs[][2], int n)
+{
+	if (!m->profile)
+		return;
+	sync_free(m->sync);
+	m->sync = NULL;
+	clear_server_filter(m);
+	struct buf key;
+	buf_init(&key);
+	buf_puts(&key, m->profile->name);
+	for (int i = 0; i < n && i < 8; i++) {
+		m->sf[i][0] = xstrdup(pairs[i][0]);
+		m->sf[i][1] = xstrdup(pairs[i][1]);
+		m->sq.params[i][0] = m->sf[i][0];
+		m->sq.params[i][1] = m->sf[i][1];
+		buf_putc(&key, i ? '&' : '?');
+		buf_put_urlenc(&key, pairs[i][0]);
+		buf_putc(&key, '=');
+		buf_put_urlenc(&key, pairs[i][1]);
+	}
+	m->nsf = m->sq.nparams = n < 8 ? n : 8;
+	if (m->nsf)
+		m->list_key = buf_steal(&key);
+	buf_free(&key);
+	m->dirty |= MODEL_DIRTY_LIST | MODEL_DIRTY_STATUS;
+	model_refresh(m);
+}
+
+const char *model_list_key(const struct model *m)
+{
+	return m->list_key ? m->list_key : m->profile ? m->profile->name : "";
+}
+
 void model_set_error(struct model *m, const char *fmt, ...)
 {
 	va_list ap;
@@ -125,6 +180,24 @@ void model_set_error(struct model *m, const char *fmt, ...)
 	m->dirty |= MODEL_DIRTY_STATUS;
 }
 
+bool model_write_allowed(struct model *m, const char *profile)
+{
+	if (m->readonly) {
+		model_set_error(m, "read-only mode (--readonly): changes are refused");
+		return false;
+	}
+	const struct profile *p = profile ? config_profile(&m->cfg, profile) : m->profile;
+	if (!p) {
+		model_set_error(m, "no profile named '%s'", profile ? profile : "(none)");
+		return false;
+	}
+	if (p->readonly) {
+		model_set_error(m, "profile %s is read-only (readonly = yes in the config)", p->name);
+		return false;
+	}
+	return true;
+}
+
 void model_refresh(struct model *m)
 {
 	if (!m->profile)
@@ -132,7 +205,7 @@ void model_refresh(struct model *m)
 	if (m->sync && sync_progress(m->sync)->running)
 		return;
 	sync_free(m->sync);
-	m->sync = sync_start(m, m->profile);
+	m->sync = sync_start(m, m->profile, model_list_key(m), m->nsf ? &m->sq : NULL);
 	m->dirty |= MODEL_DIRTY_STATUS;
 }
 

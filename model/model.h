@@ -15,6 +15,8 @@
 struct loop;
 struct http;
 struct sync;
+struct outbox;
+struct fetch;
 
 enum model_dirty {
 	MODEL_DIRTY_LIST = 1 << 0,    /* rows in the store changed */
@@ -31,10 +33,18 @@ struct model {
 	struct profile *profile;      /* current profile (NULL: none configured) */
 	bool readonly;                /* --readonly: every write refused at model_write_allowed */
 	struct sync *sync;            /* the running or last sync of the current profile */
+	struct outbox *outbox;        /* durable ops (model/outbox.h), opened after the store */
+	struct fetch *fetch;          /* reads beyond the list (model/fetch.h), made on first use */
 	unsigned dirty;
 	char error[320];              /* last error, shown in the status line */
 	int64_t error_at;
 	struct pending_send *sends;   /* requests in flight (model.c) */
+	/* Server-side filters of the current profile's list (the filter builder), and the
+	 * store key its rows live under while they apply: "<profile>?<param>=<value>&...". */
+	char *sf[8][2];
+	int nsf;
+	struct vquery sq;
+	char *list_key;
 };
 
 struct model_opts {
@@ -56,9 +66,19 @@ void model_colkeys(const struct profile *p, const char *keys[STORE_COLS - 1]);
 /* Column labels (0 is "Name"). */
 const char *model_col_label(const struct profile *p, int col);
 
+/* Sets the vendor-side filters of the current profile's list (n = 0 clears them) and
+ * starts a sync of what they select; the rows live under their own store key, so the
+ * full cached list is untouched. */
+void model_set_server_filter(struct model *m, const char *const pairs[][2], int n);
+/* The store key the list shows: the profile's name, or its filtered view's. */
+const char *model_list_key(const struct model *m);
+
 /* Starts (or resumes) a background sync of the current profile's organizations. */
 void model_refresh(struct model *m);
 void model_set_error(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The one check every write passes: false (model->error says why) under --readonly or for a
+ * profile with `readonly = yes`. profile NULL: the current profile. */
+bool model_write_allowed(struct model *m, const char *profile);
 
 /* Sends a driver request for profile p; done gets the vendor answer already classified:
  * err.kind == VERR_NONE for 2xx (rs holds the body), otherwise err says what went wrong. */

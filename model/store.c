@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Filters matching fewer rows than this go through the trigram index and are sorted;
@@ -25,7 +26,61 @@ struct store {
 	/* unfiltered row count cache, invalidated by writes */
 	char *count_profile;
 	long count;
+	/* keyset anchors: the first and last rows of the previous window, so that the next
+	 * window near it starts from an index position instead of counting OFFSET rows */
+	char *anchor_sig;
+	struct anchor {
+		long offset;
+		char *key;
+		int64_t seq;
+	} first, last;
+	/* time budget for the next window/count (ms, 0 none) and whether one was cut */
+	int budget_ms;
+	double deadline;
+	bool partial;
 };
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int over_budget(void *arg)
+{
+	struct store *s = arg;
+	return mono_ms() > s->deadline;
+}
+
+void store_set_budget(struct store *s, int ms)
+{
+	s->budget_ms = ms;
+}
+
+bool store_last_partial(const struct store *s)
+{
+	return s->partial;
+}
+
+/* Arms the progress handler for one query when a budget is set. */
+static void budget_begin(struct store *s)
+{
+	s->partial = false;
+	if (s->budget_ms > 0) {
+		s->deadline = mono_ms() + s->budget_ms;
+		sqlite3_progress_handler(s->db, 2000, over_budget, s);
+	}
+}
+
+static void budget_end(struct store *s, int rc)
+{
+	if (s->budget_ms > 0) {
+		sqlite3_progress_handler(s->db, 0, NULL, NULL);
+		if (rc == SQLITE_INTERRUPT)
+			s->partial = true;
+	}
+}
 
 static const char *const migrations[] = {
 	/* 1: organizations, members, sync progress, outbox and journal */
@@ -38,32 +93,77 @@ static const char *const migrations[] = {
 	"CREATE INDEX org_c2 ON org(profile, c2 COLLATE NOCASE);"
 	"CREATE INDEX org_c3 ON org(profile, c3 COLLATE NOCASE);"
 	"CREATE INDEX org_fetched ON org(profile, fetched_at);"
+	/* Row counts kept by triggers: the list's total without counting a million rows. */
+	"CREATE TABLE org_count(profile TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+	"CREATE TRIGGER org_count_ai AFTER INSERT ON org BEGIN"
+	" INSERT INTO org_count(profile, n) VALUES(new.profile, 1)"
+	" ON CONFLICT(profile) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER org_count_ad AFTER DELETE ON org BEGIN"
+	" UPDATE org_count SET n = n - 1 WHERE profile = old.profile; END;"
 	"CREATE VIRTUAL TABLE org_fts USING fts5(fold, content='org', content_rowid='rowid',"
 	" tokenize='trigram');"
+	/* Row changes reach the trigram index through fts_pending, flushed once per write
+	 * (store_flush_fts): a trigger writing to FTS5 itself costs a savepoint and a flush
+	 * of FTS5's pending terms per row, which made a sync page ten times slower. */
+	"CREATE TABLE fts_pending(rid INTEGER PRIMARY KEY, old TEXT, new TEXT);"
 	"CREATE TRIGGER org_ai AFTER INSERT ON org BEGIN"
-	" INSERT INTO org_fts(rowid, fold) VALUES(new.rowid, new.fold); END;"
+	" INSERT INTO fts_pending(rid, old, new) VALUES(new.rowid, NULL, new.fold)"
+	" ON CONFLICT(rid) DO UPDATE SET new = excluded.new; END;"
 	"CREATE TRIGGER org_ad AFTER DELETE ON org BEGIN"
-	" INSERT INTO org_fts(org_fts, rowid, fold) VALUES('delete', old.rowid, old.fold); END;"
+	" INSERT INTO fts_pending(rid, old, new) VALUES(old.rowid, old.fold, NULL)"
+	" ON CONFLICT(rid) DO UPDATE SET new = NULL; END;"
 	"CREATE TRIGGER org_au AFTER UPDATE OF fold ON org WHEN old.fold IS NOT new.fold BEGIN"
-	" INSERT INTO org_fts(org_fts, rowid, fold) VALUES('delete', old.rowid, old.fold);"
-	" INSERT INTO org_fts(rowid, fold) VALUES(new.rowid, new.fold); END;"
+	" INSERT INTO fts_pending(rid, old, new) VALUES(new.rowid, old.fold, new.fold)"
+	" ON CONFLICT(rid) DO UPDATE SET new = excluded.new; END;"
 	"CREATE TABLE member(profile TEXT NOT NULL, org_id TEXT NOT NULL, id TEXT NOT NULL,"
 	" pos INTEGER, name TEXT, fields TEXT, raw TEXT, fetched_at INTEGER,"
 	" PRIMARY KEY(profile, org_id, id));"
 	"CREATE TABLE sync_state(profile TEXT PRIMARY KEY, next_page INTEGER, complete INTEGER,"
 	" started INTEGER, finished INTEGER, total INTEGER);"
+	/* op: payload and base are record JSON (model/outbox.c); theirs is the server copy
+	 * of a conflict; step counts the confirmed requests of a multi-request op. */
 	"CREATE TABLE op(id INTEGER PRIMARY KEY, profile TEXT NOT NULL, kind TEXT NOT NULL,"
-	" target TEXT, payload TEXT, base TEXT, state TEXT NOT NULL, attempts INTEGER NOT NULL"
+	" target TEXT, member TEXT, role TEXT, payload TEXT, base TEXT, theirs TEXT,"
+	" state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, step INTEGER NOT NULL"
 	" DEFAULT 0, message TEXT, created INTEGER, updated INTEGER, parent INTEGER);"
 	"CREATE INDEX op_target ON op(profile, target);"
 	"CREATE INDEX op_state ON op(state);"
-	"CREATE TABLE journal(id INTEGER PRIMARY KEY, at INTEGER, profile TEXT, kind TEXT,"
-	" target TEXT, before TEXT, after TEXT, op_id INTEGER);",
+	"CREATE TABLE journal(id INTEGER PRIMARY KEY, at INTEGER, profile TEXT, actor TEXT,"
+	" kind TEXT, target TEXT, before TEXT, after TEXT, op_id INTEGER, undone INTEGER);"
+	"CREATE INDEX journal_profile ON journal(profile, id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
+static void anchors_clear(struct store *s)
+{
+	free(s->anchor_sig);
+	free(s->first.key);
+	free(s->last.key);
+	s->anchor_sig = s->first.key = s->last.key = NULL;
+}
+
+void store_forget_position(struct store *s)
+{
+	anchors_clear(s);
+}
+
+static bool exec(struct store *s, const char *sql, char *err, size_t cap);
+
+/* Applies the row changes queued by the org triggers to the trigram index: one delete
+ * pass and one insert pass, whatever the number of rows. */
+static bool store_flush_fts(struct store *s)
+{
+	return exec(s,
+		    "INSERT INTO org_fts(org_fts, rowid, fold) SELECT 'delete', rid, old FROM fts_pending"
+		    " WHERE old IS NOT NULL;"
+		    "INSERT INTO org_fts(rowid, fold) SELECT rid, new FROM fts_pending WHERE new IS NOT NULL;"
+		    "DELETE FROM fts_pending;",
+		    NULL, 0);
+}
+
 static void invalidate(struct store *s)
 {
+	anchors_clear(s);
 	free(s->count_profile);
 	s->count_profile = NULL;
 	free(s->plan_filter);
@@ -125,7 +225,7 @@ struct store *store_open(const char *path, char *err, size_t errcap)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	if (!exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-		     "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;",
+		     "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4000;",
 		  err, errcap)) {
 		store_close(s);
 		return NULL;
@@ -238,8 +338,11 @@ static bool put(struct store *s, sqlite3_stmt *q, const char *profile, long seq,
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, seq);
-	for (int c = 0; c < STORE_COLS; c++)
-		sqlite3_bind_text(q, 4 + c, col_value(r, colkeys, c), -1, SQLITE_STATIC);
+	/* '' rather than NULL: keyset comparisons on row values need no NULL cases. */
+	for (int c = 0; c < STORE_COLS; c++) {
+		const char *v = col_value(r, colkeys, c);
+		sqlite3_bind_text(q, 4 + c, v ? v : "", -1, SQLITE_STATIC);
+	}
 	sqlite3_bind_text(q, 8, fold, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 9, r->version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 10, fields, -1, SQLITE_STATIC);
@@ -271,7 +374,7 @@ bool store_put_page(struct store *s, const char *profile, long seq0, const struc
 		if (l->items[i].id)
 			ok = put(s, q, profile, seq0 + (long)i, &l->items[i], colkeys, fetched_at);
 	sqlite3_finalize(q);
-	ok = ok && exec(s, "COMMIT", NULL, 0);
+	ok = ok && store_flush_fts(s) && exec(s, "COMMIT", NULL, 0);
 	if (!ok)
 		exec(s, "ROLLBACK", NULL, 0);
 	invalidate(s);
@@ -293,7 +396,9 @@ bool store_put_record(struct store *s, const char *profile, const struct record 
 			       "raw=excluded.raw,fetched_at=excluded.fetched_at",
 			       -1, &q, NULL) != SQLITE_OK)
 		return false;
-	bool ok = put(s, q, profile, 0, r, colkeys, fetched_at);
+	bool ok = exec(s, "SAVEPOINT put_record", NULL, 0);
+	ok = ok && put(s, q, profile, 0, r, colkeys, fetched_at) && store_flush_fts(s);
+	exec(s, ok ? "RELEASE put_record" : "ROLLBACK TO put_record; RELEASE put_record", NULL, 0);
 	sqlite3_finalize(q);
 	invalidate(s);
 	return ok;
@@ -334,7 +439,9 @@ bool store_delete_record(struct store *s, const char *profile, const char *id)
 		return false;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(q) == SQLITE_DONE;
+	bool ok = exec(s, "SAVEPOINT del_record", NULL, 0);
+	ok = ok && sqlite3_step(q) == SQLITE_DONE && store_flush_fts(s);
+	exec(s, ok ? "RELEASE del_record" : "ROLLBACK TO del_record; RELEASE del_record", NULL, 0);
 	sqlite3_finalize(q);
 	invalidate(s);
 	return ok;
@@ -351,10 +458,14 @@ long store_prune(struct store *s, const char *profile, int64_t since)
 		return -1;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, since);
+	exec(s, "SAVEPOINT prune", NULL, 0);
 	sqlite3_step(q);
+	long n = sqlite3_changes(s->db);
+	store_flush_fts(s);
+	exec(s, "RELEASE prune", NULL, 0);
 	sqlite3_finalize(q);
 	invalidate(s);
-	return sqlite3_changes(s->db);
+	return n;
 }
 
 /* ---- windows ---- */
@@ -425,6 +536,7 @@ static bool filter_is_rare(struct store *s, const char *profile, const char *fol
 }
 
 struct plan {
+	const char *from;  /* the FROM clause: org, or the trigram matches joined to org */
 	char *sql_where;   /* WHERE clause with ?1 profile, ?2 pattern */
 	char *pattern;
 	char *order;
@@ -438,10 +550,14 @@ static void plan_build(struct store *s, const struct store_query *qy, struct pla
 	buf_puts(&w, qy->profile ? "profile=?1" : "(?1 IS NULL)");
 	char *folded = qy->filter && qy->filter[0] ? fold_text(qy->filter) : NULL;
 	p->pattern = NULL;
+	p->from = "org";
 	if (folded && folded[0]) {
 		if (filter_is_rare(s, qy->profile, folded)) {
+			/* Few matches: start from them (CROSS JOIN keeps SQLite from walking the
+			 * ordering index and probing each row), then sort what matched. */
 			p->pattern = fts_phrase(folded);
-			buf_puts(&w, " AND rowid IN (SELECT rowid FROM org_fts WHERE org_fts MATCH ?2)");
+			p->from = "(SELECT rowid AS fts_rowid FROM org_fts WHERE org_fts MATCH ?2) AS fts"
+				  " CROSS JOIN org ON org.rowid = fts.fts_rowid";
 		} else {
 			p->pattern = like_pattern(folded);
 			buf_puts(&w, " AND fold LIKE ?2 ESCAPE '\\'");
@@ -483,16 +599,34 @@ long store_count(struct store *s, const struct store_query *qy, long cap)
 	bool plain = !qy->filter || !qy->filter[0];
 	if (plain && qy->profile && s->count_profile && !strcmp(s->count_profile, qy->profile))
 		return s->count < cap ? s->count : cap;
+	if (plain && qy->profile) {
+		sqlite3_stmt *c;
+		long n = 0;
+		if (sqlite3_prepare_v2(s->db, "SELECT n FROM org_count WHERE profile=?1", -1, &c, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(c, 1, qy->profile, -1, SQLITE_STATIC);
+			if (sqlite3_step(c) == SQLITE_ROW)
+				n = (long)sqlite3_column_int64(c, 0);
+			sqlite3_finalize(c);
+		}
+		free(s->count_profile);
+		s->count_profile = xstrdup(qy->profile);
+		s->count = n;
+		return n < cap ? n : cap;
+	}
 	struct plan p;
 	plan_build(s, qy, &p);
-	char *sql = xasprintf("SELECT count(*) FROM (SELECT 1 FROM org WHERE %s LIMIT ?3)", p.sql_where);
+	char *sql = xasprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT ?3)", p.from,
+			      p.sql_where);
 	sqlite3_stmt *q;
 	long n = 0;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
 		bind_plan(q, qy, &p);
 		sqlite3_bind_int64(q, 3, plain ? -1 : cap);
-		if (sqlite3_step(q) == SQLITE_ROW)
+		budget_begin(s);
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
 			n = (long)sqlite3_column_int64(q, 0);
+		budget_end(s, rc);
 		sqlite3_finalize(q);
 	}
 	free(sql);
@@ -505,6 +639,90 @@ long store_count(struct store *s, const struct store_query *qy, long cap)
 	return n < cap ? n : cap;
 }
 
+/* How a window query starts: at the list's top with OFFSET, or beside an anchor row. */
+enum window_from { FROM_TOP, FROM_AFTER, FROM_AT, FROM_BEFORE };
+
+#define KEYSET_REACH 2000   /* past this distance from an anchor, OFFSET from an end is used */
+
+static char *query_sig(const struct store_query *qy)
+{
+	return xasprintf("%s\x1f%s\x1f%d\x1f%d", qy->profile ? qy->profile : "",
+			 qy->filter ? qy->filter : "", qy->sort_col, qy->desc);
+}
+
+/* Runs one window query; appends up to limit rows to rows[*n], records seq and sort key of
+ * each row in seqs/keys (owned by the caller). */
+static int run_window(struct store *s, const struct store_query *qy, const struct plan *p,
+		      enum window_from from, const struct anchor *a, bool reverse, long off,
+		      int limit, struct store_row *rows, int64_t *seqs, char **keys)
+{
+	const char *key = qy->sort_col >= 0 && qy->sort_col < STORE_COLS ? NULL : "seq";
+	char keyexpr[40];
+	if (!key) {
+		snprintf(keyexpr, sizeof keyexpr, "c%d COLLATE NOCASE", qy->sort_col);
+		key = keyexpr;
+	}
+	/* Direction of "after" in the list's own order. */
+	bool asc = !qy->desc;
+	char cond[160] = "";
+	if (from != FROM_TOP) {
+		bool later = (from != FROM_BEFORE) == asc;   /* toward larger keys */
+		const char *op = from == FROM_AT ? (later ? ">=" : "<=") : (later ? ">" : "<");
+		if (qy->sort_col < 0)
+			snprintf(cond, sizeof cond, " AND seq %s ?5", op);
+		else
+			snprintf(cond, sizeof cond, " AND (%s, seq) %s (?6, ?5)", keyexpr, op);
+	}
+	char *sql = xasprintf(
+		"SELECT profile, id, c0, c1, c2, c3, (SELECT max(CASE state WHEN 'conflict' THEN 3"
+		" WHEN 'failed' THEN 2 WHEN 'uncertain' THEN 2 ELSE 1 END) FROM op WHERE op.profile=org.profile"
+		" AND op.target=org.id AND state NOT IN ('done','cancelled')), seq, %s"
+		" FROM %s WHERE %s%s ORDER BY %s LIMIT ?3 OFFSET ?4",
+		qy->sort_col >= 0 && qy->sort_col < STORE_COLS ? keyexpr : "NULL", p->from,
+		p->sql_where, cond, reverse ? p->rorder : p->order);
+	sqlite3_stmt *q;
+	int n = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
+		bind_plan(q, qy, p);
+		sqlite3_bind_int(q, 3, limit);
+		sqlite3_bind_int64(q, 4, off);
+		if (from != FROM_TOP) {
+			sqlite3_bind_int64(q, 5, a->seq);
+			if (qy->sort_col >= 0)
+				sqlite3_bind_text(q, 6, a->key ? a->key : "", -1, SQLITE_STATIC);
+		}
+		budget_begin(s);
+		int rc = SQLITE_DONE;
+		while (n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			struct store_row *r = &rows[n];
+			r->profile = col_text(q, 0);
+			r->id = col_text(q, 1);
+			for (int c = 0; c < STORE_COLS; c++)
+				r->cols[c] = col_text(q, 2 + c);
+			r->state = sqlite3_column_int(q, 6);
+			seqs[n] = sqlite3_column_int64(q, 7);
+			keys[n] = col_text(q, 8);
+			n++;
+		}
+		budget_end(s, n < limit ? rc : SQLITE_DONE);
+		sqlite3_finalize(q);
+	}
+	free(sql);
+	if (reverse)
+		for (int i = 0; i < n / 2; i++) {
+			struct store_row t = rows[i];
+			rows[i] = rows[n - 1 - i];
+			rows[n - 1 - i] = t;
+			int64_t ts = seqs[i];
+			seqs[i] = seqs[n - 1 - i];
+			seqs[n - 1 - i] = ts;
+			char *tk = keys[i];
+			keys[i] = keys[n - 1 - i];
+			keys[n - 1 - i] = tk;
+		}
+	return n;
+}
+
 int store_window(struct store *s, const struct store_query *qy, long offset, int limit,
 		 struct store_row *rows)
 {
@@ -512,54 +730,64 @@ int store_window(struct store *s, const struct store_query *qy, long offset, int
 		return 0;
 	struct plan p;
 	plan_build(s, qy, &p);
-	/* Far down an unfiltered list, read backwards from the end: OFFSET walks fewer rows. */
-	bool reverse = false;
-	long off = offset;
-	if ((!qy->filter || !qy->filter[0]) && qy->profile) {
-		long total = store_count(s, qy, 1L << 40);
-		if (offset > total / 2) {
-			reverse = true;
-			off = total - offset - limit;
-			if (off < 0) {
-				limit += (int)off;
-				off = 0;
-			}
-			if (limit <= 0) {
-				plan_free(&p);
-				return 0;
-			}
-		}
-	}
-	char *sql = xasprintf(
-		"SELECT profile, id, c0, c1, c2, c3, (SELECT max(CASE state WHEN 'conflict' THEN 3"
-		" WHEN 'failed' THEN 2 WHEN 'uncertain' THEN 2 ELSE 1 END) FROM op WHERE op.profile=org.profile"
-		" AND op.target=org.id AND state NOT IN ('done','cancelled'))"
-		" FROM org WHERE %s ORDER BY %s LIMIT ?3 OFFSET ?4",
-		p.sql_where, reverse ? p.rorder : p.order);
-	sqlite3_stmt *q;
+	int64_t *seqs = xcalloc((size_t)limit, sizeof *seqs);
+	char **keys = xcalloc((size_t)limit, sizeof *keys);
+	char *sig = query_sig(qy);
+	bool near = qy->profile && s->anchor_sig && !strcmp(s->anchor_sig, sig) &&
+		    offset >= s->first.offset - KEYSET_REACH && offset <= s->last.offset + KEYSET_REACH;
 	int n = 0;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
-		bind_plan(q, qy, &p);
-		sqlite3_bind_int(q, 3, limit);
-		sqlite3_bind_int64(q, 4, off);
-		while (n < limit && sqlite3_step(q) == SQLITE_ROW) {
-			struct store_row *r = &rows[n++];
-			r->profile = col_text(q, 0);
-			r->id = col_text(q, 1);
-			for (int c = 0; c < STORE_COLS; c++)
-				r->cols[c] = col_text(q, 2 + c);
-			r->state = sqlite3_column_int(q, 6);
+	if (near && offset > s->last.offset) {
+		/* Scrolling on: start after the last row shown. */
+		n = run_window(s, qy, &p, FROM_AFTER, &s->last, false, offset - s->last.offset - 1,
+			       limit, rows, seqs, keys);
+	} else if (near && offset >= s->first.offset) {
+		n = run_window(s, qy, &p, FROM_AT, &s->first, false, offset - s->first.offset, limit,
+			       rows, seqs, keys);
+	} else if (near) {
+		/* Scrolling back: the rows just before the first one shown, read backwards. */
+		long before = s->first.offset - offset;
+		int take = before < limit ? (int)before : limit;
+		n = run_window(s, qy, &p, FROM_BEFORE, &s->first, true, before - take, take, rows,
+			       seqs, keys);
+		if (n == take && take < limit)
+			n += run_window(s, qy, &p, FROM_AT, &s->first, false, 0, limit - take,
+					rows + n, seqs + n, keys + n);
+	} else {
+		/* A jump: OFFSET from whichever end of an unfiltered list is nearer. */
+		bool reverse = false;
+		long off = offset;
+		int lim = limit;
+		if ((!qy->filter || !qy->filter[0]) && qy->profile) {
+			long total = store_count(s, qy, 1L << 40);
+			if (offset > total / 2) {
+				reverse = true;
+				off = total - offset - limit;
+				if (off < 0) {
+					lim += (int)off;
+					off = 0;
+				}
+			}
 		}
-		sqlite3_finalize(q);
+		if (lim > 0)
+			n = run_window(s, qy, &p, FROM_TOP, NULL, reverse, off, lim, rows, seqs, keys);
 	}
-	free(sql);
+	/* Remember where this window sits for the next one. */
+	anchors_clear(s);
+	if (n > 0 && qy->profile && !s->partial) {
+		s->anchor_sig = sig;
+		sig = NULL;
+		s->first = (struct anchor){offset, keys[0], seqs[0]};
+		s->last = (struct anchor){offset + n - 1, n > 1 ? keys[n - 1] : (keys[0] ? xstrdup(keys[0]) : NULL), seqs[n - 1]};
+		keys[0] = NULL;
+		if (n > 1)
+			keys[n - 1] = NULL;
+	}
+	for (int i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(seqs);
+	free(sig);
 	plan_free(&p);
-	if (reverse)
-		for (int i = 0; i < n / 2; i++) {
-			struct store_row t = rows[i];
-			rows[i] = rows[n - 1 - i];
-			rows[n - 1 - i] = t;
-		}
 	return n;
 }
 
@@ -580,9 +808,9 @@ long store_position(struct store *s, const struct store_query *qy, const char *p
 	struct plan p;
 	plan_build(s, qy, &p);
 	char *sql = xasprintf("SELECT n FROM (SELECT row_number() OVER (ORDER BY %s) - 1 AS n,"
-			      " profile AS pr, id AS i FROM (SELECT * FROM org WHERE %s ORDER BY %s LIMIT ?5))"
+			      " profile AS pr, id AS i FROM (SELECT org.* FROM %s WHERE %s ORDER BY %s LIMIT ?5))"
 			      " WHERE pr=?3 AND i=?4",
-			      p.order, p.sql_where, p.order);
+			      p.order, p.from, p.sql_where, p.order);
 	sqlite3_stmt *q;
 	long pos = -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
@@ -662,6 +890,46 @@ bool store_get_members(struct store *s, const char *profile, const char *org_id,
 	}
 	sqlite3_finalize(q);
 	return true;
+}
+
+bool store_put_member(struct store *s, const char *profile, const char *org_id,
+		      const struct record *m)
+{
+	sqlite3_stmt *q;
+	if (!m->id || sqlite3_prepare_v2(s->db,
+				"INSERT INTO member(profile,org_id,id,pos,name,fields,raw,fetched_at)"
+				" VALUES(?1,?2,?3,(SELECT coalesce(max(pos),-1)+1 FROM member"
+				" WHERE profile=?1 AND org_id=?2),?4,?5,?6,0)"
+				" ON CONFLICT(profile,org_id,id) DO UPDATE SET name=excluded.name,"
+				" fields=excluded.fields, raw=coalesce(excluded.raw, raw)",
+				-1, &q, NULL) != SQLITE_OK)
+		return false;
+	char *fields = store_fields_json(m);
+	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, m->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, fields, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, m->raw, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(q) == SQLITE_DONE;
+	sqlite3_finalize(q);
+	free(fields);
+	return ok;
+}
+
+bool store_delete_member(struct store *s, const char *profile, const char *org_id,
+			 const char *member_id)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM member WHERE profile=?1 AND org_id=?2 AND id=?3",
+			       -1, &q, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, member_id, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(q) == SQLITE_DONE;
+	sqlite3_finalize(q);
+	return ok;
 }
 
 /* ---- sync progress ---- */

@@ -56,6 +56,14 @@ int store_window(struct store *s, const struct store_query *q, long offset, int 
 void store_rows_free(struct store_row *rows, int n);
 /* Number of rows matching, counting at most cap (returns cap when there are more). */
 long store_count(struct store *s, const struct store_query *q, long cap);
+/* A time budget (ms) for the following windows and counts; 0 for none. A query that runs
+ * out stops with what it found so far and store_last_partial() says so: a keystroke stays
+ * fast even when a short filter would scan a million rows. */
+void store_set_budget(struct store *s, int ms);
+bool store_last_partial(const struct store *s);
+/* Forgets where the last window was, so the next one is read from an end of the list
+ * (windows near the previous one otherwise continue from its first or last row). */
+void store_forget_position(struct store *s);
 /* Position of an id in the query's order, or -1 (bounded by cap rows scanned). */
 long store_position(struct store *s, const struct store_query *q, const char *profile,
 		    const char *id, long cap);
@@ -65,6 +73,13 @@ bool store_put_members(struct store *s, const char *profile, const char *org_id,
 		       const struct record_list *members, int64_t fetched_at);
 bool store_get_members(struct store *s, const char *profile, const char *org_id,
 		       struct record_list *out);
+
+/* One member inserted or replaced (new ones go last), or removed; single statements, so the
+ * outbox can call them inside its own transaction. */
+bool store_put_member(struct store *s, const char *profile, const char *org_id,
+		      const struct record *member);
+bool store_delete_member(struct store *s, const char *profile, const char *org_id,
+			 const char *member_id);
 
 /* Sync progress per profile: the first page not yet stored, whether the last sync ended,
  * when it started and ended (epoch ms). */

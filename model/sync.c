@@ -1,10 +1,12 @@
 /* sync: see sync.h. */
 #include "model/sync.h"
 #include "model/model.h"
+#include "model/outbox.h"
 #include "net/loop.h"
 #include "net/xalloc.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +23,9 @@ struct page_ctx {
 struct sync {
 	struct model *m;
 	struct profile *p;
+	char *key;            /* the store's name for this list: profile, or profile + filters */
+	struct vquery q;      /* server-side filters (strings owned by the model) */
+	bool filtered;
 	struct sync_progress pr;
 	long next_issue;      /* next page index to request */
 	long end_page;        /* first page index known to be past the end */
@@ -75,7 +80,7 @@ static void save_progress(struct sync *s)
 		.finished = s->pr.complete ? wall_ms() : 0,
 		.total = s->pr.total,
 	};
-	store_sync_set(s->m->store, s->p->name, &st);
+	store_sync_set(s->m->store, s->key, &st);
 }
 
 static void finish(struct sync *s)
@@ -85,7 +90,7 @@ static void finish(struct sync *s)
 	if (!s->pr.error[0] && s->done_prefix >= s->end_page) {
 		s->pr.complete = true;
 		/* Everything the vendor lists now was stored since wall_started: the rest is gone. */
-		store_prune(s->m->store, s->p->name, s->wall_started);
+		store_prune(s->m->store, s->key, s->wall_started);
 	}
 	save_progress(s);
 	s->m->dirty |= MODEL_DIRTY_LIST | MODEL_DIRTY_STATUS;
@@ -114,8 +119,11 @@ static void on_page(void *arg, const struct vresp *rs, const struct verr *err)
 		} else {
 			const char *keys[STORE_COLS - 1];
 			model_colkeys(s->p, keys);
+			/* Edits still pending stay visible over the fresh copy. */
+			for (size_t i = 0; i < l.n; i++)
+				outbox_overlay(s->m, s->p->name, &l.items[i]);
 			if (l.n)
-				store_put_page(s->m->store, s->p->name, page * (long)v->page_size, &l,
+				store_put_page(s->m->store, s->key, page * (long)v->page_size, &l,
 					       keys, wall_ms());
 			s->pr.pages++;
 			s->pr.rows += (long)l.n;
@@ -152,6 +160,10 @@ static void issue_more(struct sync *s)
 {
 	const struct vendor *v = s->p->vendor;
 	int par = v->max_parallel > 0 ? v->max_parallel : 1;
+	/* A profile may ask for fewer pages in flight (never more than the driver allows). */
+	const char *conf = profile_get(s->p, "max_parallel");
+	if (conf && atoi(conf) > 0 && atoi(conf) < par)
+		par = atoi(conf);
 	if (par > MAX_INFLIGHT)
 		par = MAX_INFLIGHT;
 	/* Without a known total, stay at most `par` pages ahead of the end we know of. */
@@ -170,7 +182,7 @@ static void issue_more(struct sync *s)
 		if (!c)
 			break;
 		struct vreq rq;
-		if (!v->list_req(s->p, NULL, s->next_issue, &rq)) {
+		if (!v->list_req(s->p, s->filtered ? &s->q : NULL, s->next_issue, &rq)) {
 			snprintf(s->pr.error, sizeof s->pr.error, "%s: cannot list organizations",
 				 v->label);
 			break;
@@ -184,11 +196,17 @@ static void issue_more(struct sync *s)
 	}
 }
 
-struct sync *sync_start(struct model *m, struct profile *p)
+struct sync *sync_start(struct model *m, struct profile *p, const char *key,
+			const struct vquery *q)
 {
 	struct sync *s = xcalloc(1, sizeof *s);
 	s->m = m;
 	s->p = p;
+	s->key = xstrdup(key ? key : p->name);
+	if (q && q->nparams) {
+		s->q = *q;
+		s->filtered = true;
+	}
 	s->pr.total = -1;
 	s->pr.eta_s = -1;
 	s->end_page = LONG_MAX;
@@ -198,7 +216,7 @@ struct sync *sync_start(struct model *m, struct profile *p)
 		return s;
 	}
 	struct store_sync prev;
-	if (store_sync_get(m->store, p->name, &prev) && !prev.complete && prev.next_page > 0) {
+	if (store_sync_get(m->store, s->key, &prev) && !prev.complete && prev.next_page > 0) {
 		s->first_page = prev.next_page; /* resume an interrupted sync */
 		s->wall_started = prev.started;
 		s->pr.total = prev.total;
@@ -237,6 +255,7 @@ void sync_free(struct sync *s)
 		return;
 	sync_cancel(s);
 	free(s->done);
+	free(s->key);
 	free(s);
 }
 

@@ -24,7 +24,11 @@ struct sync_progress {
 	char error[320];
 };
 
-struct sync *sync_start(struct model *m, struct profile *p);
+struct vquery;
+/* key: the name the rows are stored under (NULL: the profile's); q: server-side filters
+ * (NULL: none; its strings must outlive the sync). */
+struct sync *sync_start(struct model *m, struct profile *p, const char *key,
+			const struct vquery *q);
 void sync_cancel(struct sync *s);
 void sync_free(struct sync *s);
 const struct sync_progress *sync_progress(const struct sync *s);

@@ -1,10 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages orgdeck needs to build, test and run its demo.
 # --check: exit 0 when everything is present, 1 otherwise (cheap: dpkg + pkg-config).
+# --bench: also the load generator bench/sim_load.sh needs (wrk); never needed by make check.
 set -u
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev \
 libsqlite3-dev libcunit1-dev libmicrohttpd-dev libinih-dev libutf8proc-dev tmux \
 ca-certificates"
+BENCH=0
+if [ "${1:-}" = "--bench" ]; then
+	BENCH=1
+	PKGS="$PKGS wrk"
+	shift
+fi
 PCS="ncursesw panelw formw libcurl libcjson sqlite3 cunit libmicrohttpd inih libutf8proc"
 
 missing() {
@@ -17,9 +24,14 @@ present() {
 	command -v pkg-config >/dev/null 2>&1 || return 1
 	pkg-config --exists $PCS 2>/dev/null || return 1
 	command -v tmux >/dev/null 2>&1 || return 1
+	[ "$BENCH" = 0 ] || command -v wrk >/dev/null 2>&1 || return 1
 	return 0
 }
 
+if [ "${1:-}" = "--bench" ]; then
+	# make bench also needs wrk (a load generator); make check never does.
+	PKGS="$PKGS wrk"
+fi
 if [ "${1:-}" = "--check" ]; then
 	present
 	exit $?

@@ -1,11 +1,16 @@
 /* orgdeck-sim: the contract every vendor dialect implements, and the helpers the server
  * gives them. One dialect per file in sim/dialects/, listed once in sim/dialects.c.
  *
- * Threads: the server runs one thread per connection; it calls a dialect's handle()
- * with sim->lock held, so a dialect uses sim->db freely and keeps no other shared state.
+ * Threads: the server runs a pool of threads, or one thread per connection when answers
+ * sleep (latency, drip); either way it calls a dialect's handle() with sim->lock held, so
+ * a dialect uses sim->db freely and keeps no other shared state.
  * Ownership: a dialect fills a struct sim_resp; the server frees resp->body after sending.
  * Faults (--faults, --latency-ms) are the server's job, applied around handle(); a dialect
- * only says how its vendor words an error (error()) so faults speak each vendor's envelope. */
+ * only says how its vendor words an error (error()) so faults speak each vendor's envelope.
+ * Order: latency; then 500/503/429/reset/html, which answer instead of handle() (the state
+ * is untouched); then handle(); then truncate/drip, which spoil the answer handle() gave,
+ * so a write may be applied although the client saw a broken answer (the "uncertain" case,
+ * on purpose). handle() runs whole under the lock, so no fault leaves a half-made write. */
 #ifndef ORGDECK_SIM_H
 #define ORGDECK_SIM_H
 #include <cjson/cJSON.h>

@@ -16,6 +16,7 @@
 	X(PAGE_DOWN, "page-down", "PgDn C-f", "Page down", NULL)                                     \
 	X(PAGE_UP, "page-up", "PgUp C-b", "Page up", NULL)                                           \
 	X(OPEN, "open", "Enter", "Open the selected row", "open")                                    \
+	X(RAW, "raw", "J", "Raw JSON of the organization", "raw")                                    \
 	X(BACK, "back", "Esc h", "Go back", NULL)                                                    \
 	X(CLOSE, "close", "q", "Close the pane (quit at the top)", "quit")                           \
 	X(QUIT, "quit", "Q", "Quit orgdeck", NULL)                                                   \

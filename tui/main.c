@@ -1,8 +1,10 @@
 /* orgdeck: command line, the built-in demo, and the start of the interface.
  * Everything that can fail before curses starts fails here, with a message on stderr. */
+#include "model/apply.h"
 #include "model/model.h"
 #include "net/xalloc.h"
 #include "tui/keymap.h"
+#include "tui/theme.h"
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -34,6 +36,9 @@ static void usage(FILE *out)
 		"  --sim PATH        the orgdeck-sim binary for --demo (default: beside orgdeck)\n"
 		"  --demo-orgs N     organizations per vendor in the demo (default 500)\n"
 		"  --trace FILE      log every request, secrets redacted\n"
+		"  --apply FILE      send the edits in FILE without the interface, one a line:\n"
+		"                    id<TAB>field<TAB>value (\\t \\n \\\\ escapes, \\N null,\n"
+		"                    id + creates); exit 0 when all are done\n"
 		"  --insecure-config accept a config file others can read\n");
 }
 
@@ -137,7 +142,7 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	struct model_opts o = {0};
-	const char *theme = NULL, *sim = NULL, *demo_orgs = "500";
+	const char *theme = NULL, *sim = NULL, *demo_orgs = "500", *apply = NULL;
 	bool demo = false;
 	char *config_path = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -170,6 +175,8 @@ int main(int argc, char **argv)
 			sim = v;
 		} else if (OPT("--demo-orgs")) {
 			demo_orgs = v;
+		} else if (OPT("--apply")) {
+			apply = v;
 		} else {
 			fprintf(stderr, "orgdeck: unknown option %s\n", a);
 			usage(stderr);
@@ -177,7 +184,7 @@ int main(int argc, char **argv)
 		}
 #undef OPT
 	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (!apply && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "orgdeck: needs a terminal\n");
 		return 2;
 	}
@@ -207,6 +214,13 @@ int main(int argc, char **argv)
 		demo_stop(&d);
 		return 1;
 	}
+	if (apply) {
+		int arc = apply_file(m, apply, stdout);
+		model_close(m);
+		free(config_path);
+		demo_stop(&d);
+		return arc;
+	}
 	if (!keymap_init(m->cfg.keys, m->cfg.nkeys, err, sizeof err)) {
 		fprintf(stderr, "orgdeck: %s: %s\n", config_path, err);
 		model_close(m);
@@ -214,7 +228,16 @@ int main(int argc, char **argv)
 		demo_stop(&d);
 		return 1;
 	}
-	struct ui_opts uo = {.theme = theme ? theme : m->cfg.theme, .mouse = m->cfg.mouse};
+	struct theme th;
+	const char *theme_name = theme ? theme : m->cfg.theme ? m->cfg.theme : "default";
+	if (!theme_load(theme_name, &th, err, sizeof err)) {
+		fprintf(stderr, "orgdeck: theme %s: %s\n", theme_name, err);
+		model_close(m);
+		free(config_path);
+		demo_stop(&d);
+		return 1;
+	}
+	struct ui_opts uo = {.theme = &th, .mouse = m->cfg.mouse};
 	int rc = ui_run(m, &uo);
 	model_close(m);
 	free(config_path);

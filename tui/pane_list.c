@@ -5,15 +5,25 @@
 #include "model/fold.h"
 #include "model/model.h"
 #include "net/buf.h"
+#include "net/loop.h"
+#include "model/outbox.h"
 #include "net/xalloc.h"
+#include "tui/dialog.h"
 #include "tui/text.h"
 #include "tui/ui.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define MAX_ROWS 512
 #define COUNT_CAP 100000000L
-#define FILTER_COUNT_CAP 5000L
+#define FILTER_COUNT_CAP 1000L
+#define MAX_SERVER_FILTERS 8
+
+/* A marked row (Space), kept by profile and id so it survives scrolling and re-sorting. */
+struct mark {
+	char *profile, *id, *name;
+};
 
 struct list {
 	struct pane pane;
@@ -32,17 +42,51 @@ struct list {
 	bool stale;            /* rows[] must be re-read */
 	int scroll_by;         /* pending wscrl for the next draw */
 	char *profile;
+	bool all;              /* every profile's cached rows (profile switcher) */
+	struct mark *marks;
+	int nmarks;
+	char *sf[MAX_SERVER_FILTERS][2];   /* server-side filters from the filter builder */
+	int nsf;
+	bool budget;           /* typing a filter: queries get a time budget */
+	bool partial;          /* a budgeted query stopped early; completion is scheduled */
+	uint64_t complete_timer;
 };
+
+/* While a filter is typed, each query may take this long; what a short filter would scan
+ * for longer is finished once the typing pauses. */
+#define KEY_BUDGET_MS 10
+#define COMPLETE_AFTER_MS 150
 
 static struct store_query query(struct list *l)
 {
 	struct model *m = ui_model(l->ui);
 	return (struct store_query){
-		.profile = m->profile ? m->profile->name : "",
+		.profile = l->all ? NULL : model_list_key(m),
 		.filter = l->filter.data,
 		.sort_col = l->sort_col,
 		.desc = l->desc,
 	};
+}
+
+static void recount(struct list *l);
+
+static void complete_now(void *arg)
+{
+	struct list *l = arg;
+	l->complete_timer = 0;
+	l->budget = false;
+	l->partial = false;
+	recount(l);
+	l->pane.dirty = true;
+}
+
+static void schedule_completion(struct list *l)
+{
+	struct model *m = ui_model(l->ui);
+	l->partial = true;
+	if (l->complete_timer)
+		loop_timer_cancel(m->loop, l->complete_timer);
+	l->complete_timer = loop_timer(m->loop, COMPLETE_AFTER_MS, complete_now, l);
 }
 
 static void recount(struct list *l)
@@ -51,11 +95,17 @@ static void recount(struct list *l)
 	bool filtered = q.filter && q.filter[0];
 	/* A filtered count stops early: exact counts of common matches cost a full scan. */
 	long cap = filtered ? l->count_cap : COUNT_CAP;
-	l->count = store_count(ui_model(l->ui)->store, &q, cap);
+	struct store *st = ui_model(l->ui)->store;
+	store_set_budget(st, l->budget ? KEY_BUDGET_MS : 0);
+	l->count = store_count(st, &q, cap);
+	bool cut = store_last_partial(st);
+	store_set_budget(st, 0);
+	if (cut)
+		schedule_completion(l);
 	struct store_query all = q;
 	all.filter = NULL;
 	long total = filtered ? store_count(ui_model(l->ui)->store, &all, COUNT_CAP) : l->count;
-	ui_set_counts(l->ui, l->count, total, filtered && l->count >= cap);
+	ui_set_counts(l->ui, l->count, total, filtered && (cut || l->count >= cap));
 	if (l->sel >= l->count)
 		l->sel = l->count ? l->count - 1 : 0;
 	if (l->top > l->sel)
@@ -68,7 +118,19 @@ static void fetch(struct list *l)
 	store_rows_free(l->rows, l->nrows);
 	struct store_query q = query(l);
 	int want = l->height < MAX_ROWS ? l->height : MAX_ROWS;
-	l->nrows = store_window(ui_model(l->ui)->store, &q, l->top, want, l->rows);
+	struct store *st = ui_model(l->ui)->store;
+	store_set_budget(st, l->budget ? KEY_BUDGET_MS : 0);
+	l->nrows = store_window(st, &q, l->top, want, l->rows);
+	/* Rows of a vendor-filtered view are stored as "<profile>?<filters>": they belong to
+	 * the profile itself. */
+	for (int i = 0; i < l->nrows; i++) {
+		char *qm = l->rows[i].profile ? strchr(l->rows[i].profile, '?') : NULL;
+		if (qm)
+			*qm = '\0';
+	}
+	if (store_last_partial(st))
+		schedule_completion(l);
+	store_set_budget(st, 0);
 	l->rows_top = l->top;
 	l->stale = false;
 }
@@ -80,6 +142,13 @@ static void col_widths(struct list *l, int total, int *w, int *ncols)
 	model_colkeys(m->profile, keys);
 	int n = 1;
 	int used = 2; /* marker */
+	if (l->all) {
+		w[1] = 12;
+		w[2] = total - 2 - 12 - 2 > 60 ? 20 : 12;
+		w[0] = total - used - w[1] - w[2] - 2;
+		*ncols = 3;
+		return;
+	}
 	for (int c = 1; c < STORE_COLS && keys[c - 1]; c++) {
 		const struct field_spec *f = vendor_field(m->profile->vendor, keys[c - 1]);
 		int fw = f && f->width ? f->width : 16;
@@ -122,6 +191,32 @@ static void draw_cell(struct list *l, WINDOW *w, const char *s, int width, attr_
 	buf_free(&cell);
 }
 
+static int is_marked(const struct list *l, const char *profile, const char *id)
+{
+	for (int i = 0; i < l->nmarks; i++)
+		if (!strcmp(l->marks[i].id, id) && !strcmp(l->marks[i].profile, profile))
+			return i;
+	return -1;
+}
+
+/* Column c of a row; the all-profiles list shows Name, Vendor, Profile. */
+static const char *row_cell(const struct list *l, const struct store_row *r, int c)
+{
+	if (!l->all)
+		return r->cols[c];
+	if (c == 0)
+		return r->cols[0];
+	const struct profile *p = config_profile(&ui_model(l->ui)->cfg, r->profile);
+	return c == 1 ? (p ? p->vendor->label : "?") : r->profile;
+}
+
+static const char *col_label(const struct list *l, int c)
+{
+	if (l->all)
+		return c == 0 ? "Name" : c == 1 ? "Vendor" : "Profile";
+	return model_col_label(ui_model(l->ui)->profile, c);
+}
+
 static void draw_row(struct list *l, WINDOW *w, int y, int *cw, int ncols)
 {
 	long idx = l->top + y;
@@ -138,9 +233,15 @@ static void draw_row(struct list *l, WINDOW *w, int y, int *cw, int ncols)
 	static const char *const marks[] = {"  ", "* ", "! ", "! "};
 	attr_t mark_attr = r->state == 1 ? ui_attr(UC_PENDING) : r->state >= 2 ? ui_attr(UC_FAILED) : base;
 	wattrset(w, sel ? base : mark_attr);
-	waddstr(w, marks[r->state & 3]);
+	if (is_marked(l, r->profile, r->id) >= 0) {
+		waddstr(w, r->state ? (r->state == 1 ? "*" : "!") : " ");
+		wattrset(w, base | A_BOLD);
+		waddstr(w, text_utf8() ? "✓" : "+");
+	} else {
+		waddstr(w, marks[r->state & 3]);
+	}
 	for (int c = 0; c < ncols; c++) {
-		draw_cell(l, w, r->cols[c], cw[c], base);
+		draw_cell(l, w, row_cell(l, r, c), cw[c], base);
 		if (c + 1 < ncols) {
 			wattrset(w, base);
 			waddch(w, ' ');
@@ -176,7 +277,7 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 	for (int c = 0; c < ncols; c++) {
 		struct buf b;
 		buf_init(&b);
-		const char *label = model_col_label(m->profile, c);
+		const char *label = col_label(l, c);
 		buf_puts(&b, label ? label : "");
 		if (l->sort_col == c)
 			buf_puts(&b, l->desc ? (text_utf8() ? " ▼" : " v") : (text_utf8() ? " ▲" : " ^"));
@@ -216,6 +317,7 @@ static void show_filter_prompt(struct list *l)
 static void filter_changed(struct list *l)
 {
 	l->count_cap = FILTER_COUNT_CAP;
+	l->budget = true;
 	l->sel = l->top = 0;
 	recount(l);
 	l->pane.dirty = true;
@@ -295,6 +397,163 @@ static void move_to(struct list *l, long sel)
 	l->pane.dirty = true;
 }
 
+static bool offers(struct pane *p, struct ui *ui, enum action a);
+
+/* The selected row, read from the store when the window has moved since the last draw. */
+static const struct store_row *selected_row(struct list *l)
+{
+	if (!l->count)
+		return NULL;
+	long k = l->sel - l->rows_top;
+	if (l->stale || k < 0 || k >= l->nrows) {
+		if (l->sel < l->top || l->sel >= l->top + l->height)
+			l->top = l->sel;
+		fetch(l);
+		k = l->sel - l->rows_top;
+	}
+	return k >= 0 && k < l->nrows ? &l->rows[k] : NULL;
+}
+
+static const struct profile *row_profile(struct list *l, const struct store_row *r)
+{
+	return r ? config_profile(&ui_model(l->ui)->cfg, r->profile) : NULL;
+}
+
+static bool row_caps(struct list *l, const struct store_row *r, unsigned caps)
+{
+	const struct profile *p = row_profile(l, r);
+	return p && (p->vendor->caps & caps) == caps;
+}
+
+static bool writable(struct list *l, const struct profile *p)
+{
+	return p && !ui_model(l->ui)->readonly && !p->readonly;
+}
+
+static void clear_marks(struct list *l)
+{
+	for (int i = 0; i < l->nmarks; i++) {
+		free(l->marks[i].profile);
+		free(l->marks[i].id);
+		free(l->marks[i].name);
+	}
+	free(l->marks);
+	l->marks = NULL;
+	l->nmarks = 0;
+}
+
+static void toggle_mark(struct list *l)
+{
+	const struct store_row *r = selected_row(l);
+	if (!r)
+		return;
+	int i = is_marked(l, r->profile, r->id);
+	if (i >= 0) {
+		free(l->marks[i].profile);
+		free(l->marks[i].id);
+		free(l->marks[i].name);
+		l->marks[i] = l->marks[--l->nmarks];
+	} else {
+		l->marks = xrealloc(l->marks, sizeof *l->marks * (size_t)(l->nmarks + 1));
+		l->marks[l->nmarks++] = (struct mark){xstrdup(r->profile), xstrdup(r->id),
+						      xstrdup(r->cols[0] ? r->cols[0] : r->id)};
+	}
+	ui_message(l->ui, "%d marked%s", l->nmarks, l->nmarks ? " (d deletes them all)" : "");
+	move_to(l, l->sel + 1);
+	l->pane.dirty = true;
+}
+
+static void bulk_answered(void *arg, int choice, const char *text)
+{
+	struct list *l = arg;
+	struct model *m = ui_model(l->ui);
+	if (choice != 1)
+		return;
+	int queued = 0, refused = 0;
+	outbox_batch_begin(m);
+	for (int i = 0; i < l->nmarks; i++) {
+		const struct profile *p = config_profile(&m->cfg, l->marks[i].profile);
+		if (p && (p->vendor->caps & VCAP_DELETE) &&
+		    outbox_delete(m, l->marks[i].profile, l->marks[i].id) > 0)
+			queued++;
+		else
+			refused++;
+	}
+	outbox_batch_end(m);
+	clear_marks(l);
+	if (refused)
+		ui_message(l->ui, "%d deletes queued, %d refused: %s", queued, refused, m->error);
+	else
+		ui_message(l->ui, "%d deletes queued", queued);
+	l->stale = true;
+	l->pane.dirty = true;
+	ui_status_dirty(l->ui);
+}
+
+/* d with rows marked: one confirm naming how many and the first few, then a delete each. */
+static int bulk_delete(struct list *l)
+{
+	struct model *m = ui_model(l->ui);
+	int allowed = 0;
+	for (int i = 0; i < l->nmarks; i++) {
+		const struct profile *p = config_profile(&m->cfg, l->marks[i].profile);
+		if (p && (p->vendor->caps & VCAP_DELETE) && writable(l, p))
+			allowed++;
+	}
+	if (!allowed) {
+		if (m->profile && !model_write_allowed(m, l->marks[0].profile))
+			ui_message(l->ui, "%s", m->error);
+		else
+			ui_message(l->ui, "None of the marked organizations can be deleted.");
+		return PR_HANDLED;
+	}
+	struct buf q;
+	buf_init(&q);
+	buf_printf(&q, "Delete %d organization%s: ", l->nmarks, l->nmarks == 1 ? "" : "s");
+	for (int i = 0; i < l->nmarks && i < 3; i++) {
+		buf_puts(&q, i ? ", \"" : "\"");
+		text_cell(l->marks[i].name, 30, false, &q);
+		buf_putc(&q, '"');
+	}
+	if (l->nmarks > 3)
+		buf_printf(&q, " and %d more", l->nmarks - 3);
+	buf_puts(&q, "?\nThis cannot be undone.");
+	ui_push(l->ui, dialog_confirm(l->ui, "Delete marked organizations", q.data, false,
+				      bulk_answered, l));
+	buf_free(&q);
+	return PR_HANDLED;
+}
+
+/* Enter, e, c, y, d on the selected organization; the checks and the delete/duplicate
+ * confirm are shared with the detail (pane_detail.c). */
+static int org_action(struct list *l, struct ui *ui, enum action a)
+{
+	struct model *m = ui_model(ui);
+	const struct store_row *r = a == ACT_CREATE ? NULL : selected_row(l);
+	const char *profile = r ? r->profile : m->profile ? m->profile->name : NULL;
+	if (!profile || (a != ACT_CREATE && !r)) {
+		ui_message(ui, "No organization selected.");
+		return PR_HANDLED;
+	}
+	if (!org_action_allowed(ui, profile, a)) {
+		const struct profile *p = config_profile(&m->cfg, profile);
+		if (p && !model_write_allowed(m, profile))
+			ui_message(ui, "%s", m->error);
+		else
+			ui_message(ui, "%s cannot %s organizations.", p ? p->vendor->label : "This vendor",
+				   a == ACT_EDIT ? "update" : a == ACT_CREATE ? "create"
+				   : a == ACT_DUPLICATE ? "duplicate" : "delete");
+		return PR_HANDLED;
+	}
+	if (a == ACT_OPEN)
+		ui_push(ui, pane_detail_new(ui, profile, r->id));
+	else if (a == ACT_EDIT || a == ACT_CREATE)
+		ui_push(ui, pane_form_new(ui, profile, r ? r->id : NULL));
+	else
+		ui_push(ui, org_confirm(ui, a, profile, r->id, r->cols[0], NULL, NULL));
+	return PR_HANDLED;
+}
+
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct list *l = (struct list *)p;
@@ -302,7 +561,47 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	if (l->filtering)
 		return filter_key(l, k);
 	long page = l->height > 1 ? l->height - 1 : 1;
+	/* Delete with rows marked: one confirm for all of them. */
+	if (a == ACT_DELETE && l->nmarks)
+		return bulk_delete(l);
 	switch (a) {
+	case ACT_MEMBERS: {
+		const struct store_row *r = selected_row(l);
+		if (!r)
+			ui_message(ui, "No organization selected.");
+		else if (!row_caps(l, r, VCAP_MEMBERS))
+			ui_message(ui, "%s has no members to show.", row_profile(l, r) ? row_profile(l, r)->vendor->label : "This vendor");
+		else
+			ui_push(ui, pane_members_new(ui, r->profile, r->id, r->cols[0]));
+		return PR_HANDLED;
+	}
+	case ACT_OPLOG:
+		ui_push(ui, pane_oplog_new(ui));
+		return PR_HANDLED;
+	case ACT_PROFILES:
+		ui_push(ui, pane_profiles_new(ui, p));
+		return PR_HANDLED;
+	case ACT_COMMAND:
+		ui_push(ui, cmdline_new(ui, p));
+		return PR_HANDLED;
+	case ACT_HELP:
+		ui_push(ui, pane_help_new(ui, p));
+		return PR_HANDLED;
+	case ACT_MARK:
+		if (offers(p, ui, a))
+			toggle_mark(l);
+		else if (m->profile && !model_write_allowed(m, m->profile->name))
+			ui_message(ui, "%s", m->error);
+		else
+			ui_message(ui, "%s cannot delete organizations, so there is nothing to mark for.",
+				   m->profile ? m->profile->vendor->label : "This vendor");
+		return PR_HANDLED;
+	case ACT_FILTER_BUILDER:
+		if (offers(p, ui, a))
+			ui_push(ui, pane_filters_new(ui, p, m->profile->vendor));
+		else
+			ui_message(ui, "No server-side filters here.");
+		return PR_HANDLED;
 	case ACT_MOVE_DOWN:
 		move_to(l, l->sel + 1);
 		return PR_HANDLED;
@@ -338,6 +637,11 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		}
 		return PR_HANDLED;
 	case ACT_SORT:
+		if (l->all) {
+			l->sort_col = l->sort_col < 0 ? 0 : -1;
+			l->stale = l->pane.dirty = true;
+			return PR_HANDLED;
+		}
 		l->sort_col = l->sort_col + 1 >= STORE_COLS || !model_col_label(m->profile, l->sort_col + 1)
 				      ? -1 : l->sort_col + 1;
 		l->stale = true;
@@ -353,6 +657,13 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	case ACT_REFRESH:
 		model_refresh(m);
 		return PR_HANDLED;
+	case ACT_OPEN: case ACT_EDIT: case ACT_CREATE: case ACT_DUPLICATE: case ACT_DELETE:
+		return org_action(l, ui, a);
+	case ACT_NONE:
+		/* Terminals send CR for Enter (the ui sets nonl): it means what Enter is bound to. */
+		if (k == '\r' || k == KEY_ENTER)
+			return key(p, ui, keymap_lookup('\n'), '\n');
+		return PR_IGNORED;
 	case ACT_CLOSE:
 		return PR_CLOSE;
 	default:
@@ -373,7 +684,7 @@ static void on_change(struct pane *p, struct ui *ui, unsigned dirty)
 	}
 	if (dirty & MODEL_DIRTY_LIST) {
 		recount(l);
-		p->dirty = true;
+		p->dirty = true; /* the key bar, redrawn with the pane, gains the row actions */
 		ui_status_dirty(ui);
 	}
 }
@@ -386,9 +697,14 @@ static bool wants_text(struct pane *p)
 static void list_free(struct pane *p)
 {
 	struct list *l = (struct list *)p;
+	if (l->complete_timer)
+		loop_timer_cancel(ui_model(l->ui)->loop, l->complete_timer);
 	store_rows_free(l->rows, l->nrows);
 	buf_free(&l->filter);
 	free(l->profile);
+	clear_marks(l);
+	for (int i = 0; i < l->nsf; i++)
+		free(l->sf[i][0]), free(l->sf[i][1]);
 	free(l);
 }
 
@@ -400,7 +716,27 @@ long pane_list_count(struct pane *p)
 
 static bool offers(struct pane *p, struct ui *ui, enum action a)
 {
+	struct list *l = (struct list *)p;
+	struct model *m = ui_model(ui);
 	switch (a) {
+	case ACT_MEMBERS: {
+		const struct store_row *r = selected_row(l);
+		return r && row_caps(l, r, VCAP_MEMBERS);
+	}
+	case ACT_OPLOG: case ACT_PROFILES: case ACT_COMMAND: case ACT_HELP:
+		return true;
+	case ACT_MARK:
+		return l->count > 0 && (l->all || (m->profile && (m->profile->vendor->caps & VCAP_DELETE) &&
+						    writable(l, m->profile)));
+	case ACT_FILTER_BUILDER:
+		return !l->all && m->profile &&
+		       (m->profile->vendor->caps & VCAP_FILTERS) && m->profile->vendor->nfilters;
+	case ACT_OPEN: case ACT_EDIT: case ACT_DUPLICATE: case ACT_DELETE: {
+		const struct store_row *r = selected_row(l);
+		return r && org_action_allowed(ui, r->profile, a);
+	}
+	case ACT_CREATE:
+		return !l->all && org_action_allowed(ui, NULL, a);
 	case ACT_CLOSE: case ACT_FILTER: case ACT_SORT: case ACT_REFRESH: case ACT_MOVE_DOWN:
 	case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_PAGE_DOWN: case ACT_PAGE_UP:
 	case ACT_SORT_REVERSE: case ACT_REDRAW: case ACT_QUIT:
@@ -408,6 +744,74 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 	default:
 		return false;
 	}
+}
+
+void pane_list_query(struct pane *p, struct store_query *q)
+{
+	*q = query((struct list *)p);
+}
+
+void pane_list_set_sort(struct pane *p, int col, bool desc)
+{
+	struct list *l = (struct list *)p;
+	l->sort_col = col;
+	l->desc = desc;
+	l->stale = true;
+	p->dirty = true;
+}
+
+void pane_list_set_filter(struct pane *p, const char *text)
+{
+	struct list *l = (struct list *)p;
+	buf_reset(&l->filter);
+	buf_puts(&l->filter, text ? text : "");
+	filter_changed(l);
+}
+
+void pane_list_set_all_profiles(struct pane *p, bool all)
+{
+	struct list *l = (struct list *)p;
+	if (l->all == all)
+		return;
+	l->all = all;
+	l->sel = l->top = 0;
+	l->sort_col = -1;
+	clear_marks(l);
+	recount(l);
+	p->dirty = true;
+	ui_status_dirty(l->ui);
+}
+
+bool pane_list_all_profiles(struct pane *p)
+{
+	return ((struct list *)p)->all;
+}
+
+void pane_list_set_server_filters(struct pane *p, const char *pairs[][2], int n)
+{
+	struct list *l = (struct list *)p;
+	for (int i = 0; i < l->nsf; i++)
+		free(l->sf[i][0]), free(l->sf[i][1]);
+	l->nsf = 0;
+	for (int i = 0; i < n && i < MAX_SERVER_FILTERS; i++, l->nsf++) {
+		l->sf[i][0] = xstrdup(pairs[i][0]);
+		l->sf[i][1] = xstrdup(pairs[i][1]);
+	}
+	/* The vendor filters; the list shows their own rows as they arrive. */
+	model_set_server_filter(ui_model(l->ui), (const char *const(*)[2])pairs, l->nsf);
+	l->sel = l->top = 0;
+	recount(l);
+	l->pane.dirty = true;
+}
+
+bool pane_list_server_filter(struct pane *p, int i, const char **param, const char **value)
+{
+	struct list *l = (struct list *)p;
+	if (i < 0 || i >= l->nsf)
+		return false;
+	*param = l->sf[i][0];
+	*value = l->sf[i][1];
+	return true;
 }
 
 static const struct pane_ops list_ops = {

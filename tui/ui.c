@@ -7,6 +7,7 @@
 #include "net/loop.h"
 #include "net/xalloc.h"
 #include "tui/text.h"
+#include "tui/theme.h"
 
 #include <errno.h>
 #include <panel.h>
@@ -40,6 +41,7 @@ struct ui {
 	int stdin_errs;
 	long shown, total;
 	bool capped;
+	const void *shown_profile;   /* the profile the title names */
 	attr_t attrs[UC_COUNT];
 };
 
@@ -69,41 +71,21 @@ void ui_put(WINDOW *w, const char *s)
 	waddstr(w, s);
 }
 
-static void setup_colors(struct ui *ui)
+/* The theme's attributes by element; enum ui_color follows the theme's element order. */
+static void setup_colors(struct ui *ui, const struct theme *t)
 {
-	for (int i = 0; i < UC_COUNT; i++)
-		ui->attrs[i] = A_NORMAL;
-	ui->attrs[UC_TITLE] = A_REVERSE | A_BOLD;
-	ui->attrs[UC_HEADER] = A_BOLD | A_UNDERLINE;
-	ui->attrs[UC_SELECTED] = A_REVERSE;
-	ui->attrs[UC_STATUS] = A_REVERSE;
-	ui->attrs[UC_ERROR] = A_BOLD;
-	ui->attrs[UC_MATCH] = A_UNDERLINE | A_BOLD;
-	ui->attrs[UC_PENDING] = A_BOLD;
-	ui->attrs[UC_FAILED] = A_BOLD;
-	ui->attrs[UC_KEYBAR] = A_NORMAL;
-	ui->attrs[UC_DIM] = A_DIM;
-	ui->attrs[UC_ENV_PROD] = A_REVERSE | A_BOLD;
-	ui->attrs[UC_ENV_STAGING] = A_REVERSE;
-	ui->attrs[UC_ENV_SANDBOX] = A_REVERSE;
-	const char *nc = getenv("NO_COLOR");
-	if ((nc && *nc) || !has_colors())
-		return;
-	start_color();
-	use_default_colors();
-	static const short pairs[][3] = {
-		{UC_TITLE, COLOR_WHITE, COLOR_BLUE},   {UC_HEADER, COLOR_CYAN, -1},
-		{UC_SELECTED, COLOR_BLACK, COLOR_CYAN}, {UC_STATUS, COLOR_WHITE, COLOR_BLUE},
-		{UC_ERROR, COLOR_RED, -1},             {UC_MATCH, COLOR_YELLOW, -1},
-		{UC_PENDING, COLOR_YELLOW, -1},        {UC_FAILED, COLOR_RED, -1},
-		{UC_ENV_PROD, COLOR_WHITE, COLOR_RED}, {UC_ENV_STAGING, COLOR_BLACK, COLOR_YELLOW},
-		{UC_ENV_SANDBOX, COLOR_BLACK, COLOR_GREEN}, {UC_KEYBAR, COLOR_CYAN, -1},
-	};
-	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-		init_pair(pairs[i][0], pairs[i][1], pairs[i][2]);
-		attr_t extra = (pairs[i][0] == UC_TITLE || pairs[i][0] == UC_ENV_PROD) ? A_BOLD : 0;
-		ui->attrs[pairs[i][0]] = COLOR_PAIR(pairs[i][0]) | extra;
-	}
+	theme_apply(t);
+	for (int i = 1; i < UC_COUNT; i++)
+		ui->attrs[i] = theme_attr((enum theme_element)(i - 1));
+}
+
+/* Every base window fills with the theme's normal colours. */
+static void paint_base(struct ui *ui)
+{
+	WINDOW *base[] = {ui->title, ui->body, ui->status, ui->bottom};
+	for (int i = 0; i < 4; i++)
+		if (base[i])
+			wbkgdset(base[i], ' ' | ui->attrs[UC_NORMAL]);
 }
 
 static void free_base_windows(struct ui *ui)
@@ -136,6 +118,7 @@ static void layout(struct ui *ui)
 	idlok(ui->body, TRUE);
 	scrollok(ui->body, FALSE);
 	leaveok(ui->body, FALSE);
+	paint_base(ui);
 	for (int i = 0; i < ui->depth; i++)
 		ui->stack[i]->dirty = true;
 	ui->status_dirty = ui->bottom_dirty = ui->title_dirty = true;
@@ -172,8 +155,9 @@ void ui_dialog_window_free(WINDOW *w)
 {
 	if (!w)
 		return;
+	/* panel_above(NULL) is the bottom panel: walk upwards. */
 	PANEL *p = panel_above(NULL);
-	for (; p; p = panel_below(p))
+	for (; p; p = panel_above(p))
 		if (panel_window(p) == w) {
 			del_panel(p);
 			break;
@@ -209,6 +193,16 @@ static void pop(struct ui *ui)
 void ui_status_dirty(struct ui *ui)
 {
 	ui->status_dirty = true;
+}
+
+void ui_bottom_dirty(struct ui *ui)
+{
+	ui->bottom_dirty = true;
+}
+
+void ui_title_dirty(struct ui *ui)
+{
+	ui->title_dirty = true;
 }
 
 void ui_set_counts(struct ui *ui, long shown, long total, bool capped)
@@ -252,6 +246,7 @@ static void fill_line(WINDOW *w, attr_t a)
 	wbkgdset(w, ' ' | a);
 	werase(w);
 }
+
 
 static void draw_title(struct ui *ui)
 {
@@ -440,6 +435,8 @@ static void draw(struct ui *ui)
 	for (int i = base; i >= 0 && i < ui->depth; i++)
 		redraw = redraw || ui->stack[i]->dirty;
 	if (redraw) {
+		/* What a pane offers may change with what it shows: the key bar follows it. */
+		ui->bottom_dirty = true;
 		for (int i = base; i >= 0 && i < ui->depth; i++) {
 			struct pane *p = ui->stack[i];
 			/* A full pane redraws its window; overlays above it then redraw theirs. */
@@ -493,6 +490,8 @@ static void handle_key(struct ui *ui, int key)
 	struct pane *top = ui->depth ? ui->stack[ui->depth - 1] : NULL;
 	if (!top)
 		return;
+	if (key == '\r' || key == KEY_ENTER)
+		key = '\n'; /* one Enter, however the terminal sends it */
 	bool text = top->ops->wants_text && top->ops->wants_text(top);
 	enum action a = text ? ACT_NONE : keymap_lookup(key);
 	if (!text && a == ACT_REDRAW) {
@@ -548,6 +547,10 @@ static void model_changes(struct ui *ui)
 	struct model *m = ui->m;
 	unsigned d = m->dirty;
 	m->dirty = 0;
+	if (m->profile != ui->shown_profile) {
+		ui->shown_profile = m->profile;
+		ui->title_dirty = true;
+	}
 	if (d) {
 		for (int i = 0; i < ui->depth; i++)
 			if (ui->stack[i]->ops->on_change)
@@ -591,7 +594,8 @@ int ui_run(struct model *m, const struct ui_opts *o)
 	/* Paint stdscr once now: getch() refreshes a touched stdscr, which would blank the
 	 * windows drawn over it. */
 	refresh();
-	setup_colors(ui);
+	setup_colors(ui, o->theme);
+	bkgdset(' ' | ui->attrs[UC_NORMAL]);
 	if (o && o->mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	layout(ui);

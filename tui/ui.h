@@ -51,8 +51,9 @@ struct pane {
 	bool overlay;
 };
 
+struct theme;
 struct ui_opts {
-	const char *theme;
+	const struct theme *theme;   /* loaded before curses starts (theme_load) */
 	bool mouse;
 };
 
@@ -64,6 +65,9 @@ int ui_run(struct model *m, const struct ui_opts *o);
 struct model *ui_model(struct ui *ui);
 void ui_push(struct ui *ui, struct pane *p);
 void ui_status_dirty(struct ui *ui);
+/* The key bar (bottom line) and the title are redrawn on the next turn. */
+void ui_bottom_dirty(struct ui *ui);
+void ui_title_dirty(struct ui *ui);
 /* A window for a dialog, centred, h x w cells (clamped to the screen), on its own panel
  * above everything; free it with ui_dialog_window_free. Recreate on resize (draw gets
  * called after a resize with the pane dirty; compare sizes). */
@@ -85,7 +89,9 @@ void ui_prompt_end(struct ui *ui);
 enum ui_color {
 	UC_NORMAL = 1, UC_TITLE, UC_HEADER, UC_SELECTED, UC_STATUS, UC_ERROR, UC_MATCH,
 	UC_PENDING, UC_FAILED, UC_ENV_PROD, UC_ENV_STAGING, UC_ENV_SANDBOX, UC_KEYBAR, UC_DIM,
-	UC_COUNT
+	UC_FIELD_LABEL, UC_FIELD_FOCUS, UC_FIELD_ERROR, UC_DIALOG, UC_DIALOG_BORDER, UC_DIFF_ADDED,
+	UC_DIFF_REMOVED, UC_HELP_KEY,
+	UC_COUNT   /* follows tui/theme.h's elements: UC_x == TE_x + 1 */
 };
 attr_t ui_attr(enum ui_color c);
 
@@ -93,5 +99,37 @@ attr_t ui_attr(enum ui_color c);
 void ui_put(WINDOW *w, const char *s);
 
 struct pane *pane_list_new(struct ui *ui);
+/* The list's state, for the command line, the profile switcher and the filter builder
+ * (pane_list.c; list is the pane pane_list_new returned). q's strings are borrowed. */
+struct store_query;
+void pane_list_query(struct pane *list, struct store_query *q);
+void pane_list_set_sort(struct pane *list, int col, bool desc);
+void pane_list_set_filter(struct pane *list, const char *text);
+/* The "all profiles" list: every profile's cached rows with vendor and profile columns. */
+void pane_list_set_all_profiles(struct pane *list, bool all);
+bool pane_list_all_profiles(struct pane *list);
+/* Server-side filters (param, value) chosen in the filter builder; copied. */
+void pane_list_set_server_filters(struct pane *list, const char *pairs[][2], int n);
+bool pane_list_server_filter(struct pane *list, int i, const char **param, const char **value);
+/* Members of one organization (m), the op log (o), help for the pane below (?), the
+ * command line (:), the profile switcher (p) and the filter builder (F). */
+struct pane *pane_members_new(struct ui *ui, const char *profile, const char *org_id,
+			      const char *org_name);
+struct pane *pane_oplog_new(struct ui *ui);
+struct pane *pane_help_new(struct ui *ui, struct pane *below);
+struct pane *cmdline_new(struct ui *ui, struct pane *list);
+struct pane *pane_profiles_new(struct ui *ui, struct pane *list);
+struct vendor;
+struct pane *pane_filters_new(struct ui *ui, struct pane *list, const struct vendor *v);
+/* One organization's detail (Enter) and its form: edit, or create when org_id is NULL. */
+struct pane *pane_detail_new(struct ui *ui, const char *profile, const char *org_id);
+struct pane *pane_form_new(struct ui *ui, const char *profile, const char *org_id);
+/* Shared by the list and the detail (pane_detail.c): whether the vendor and the read-only
+ * settings allow an organization action (quietly, for key bars; profile NULL: the current
+ * one), and the confirm that queues a delete or duplicate naming the organization;
+ * then(arg, queued) runs when it closes. */
+bool org_action_allowed(struct ui *ui, const char *profile, enum action a);
+struct pane *org_confirm(struct ui *ui, enum action a, const char *profile, const char *org_id,
+			 const char *name, void (*then)(void *arg, bool queued), void *arg);
 
 #endif

@@ -785,8 +785,13 @@ static void update_org(struct sim *s, const struct sim_req *rq, struct sim_resp 
 static void duplicate_org(struct sim *s, struct sim_resp *rs, const cJSON *o)
 {
 	cJSON *copy = cJSON_Duplicate(o, true);
+	/* The copy is younger than its original even within one millisecond. */
+	long long t = now_ms();
+	long long orig = parse_ts(cJSON_GetStringValue(cJSON_GetObjectItem(o, "createdAt")));
+	if (t <= orig)
+		t = orig + 1;
 	char ts[32];
-	fmt_ts(now_ms(), ts);
+	fmt_ts(t, ts);
 	cJSON_ReplaceItemInObjectCaseSensitive(
 	    copy, "id", cJSON_CreateNumber((double)sim_counter_next(s, D ".org")));
 	set_string(copy, "createdAt", ts);
