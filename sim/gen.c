@@ -58,7 +58,7 @@ static const char *const intl_names[] = {
 	"مؤسسة النور للتجارة", "Tōkyō Kōgyō KK", NULL};
 static const char *const hostile_names[] = {
 	"Evil\x1b[2J\x1b[HCorp",                   /* clear screen + home */
-	"Clip\x1b]52;c;cm0gLXJmIH4=\x07board Ltd", /* OSC 52 clipboard write */
+	"Clip\x1b]52;c;cm0gLXJmIH4=\x07" "board Ltd", /* OSC 52 clipboard write */
 	"Title\x1b]0;pwned\x07 Inc",               /* set window title */
 	"Bidi \xe2\x80\xae" "evil.exe\xe2\x80\xac Co", /* RIGHT-TO-LEFT OVERRIDE */
 	"Bad \xff\xfe UTF-8 \xc3 Ltd",             /* invalid UTF-8 */

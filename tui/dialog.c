@@ -113,18 +113,8 @@ static void put_cell(WINDOW *w, int y, int x, const char *s, int width, bool pad
 	buf_free(&b);
 }
 
-/* Takes the window's panel off the stack, then frees the window. (ui_dialog_window_free
- * walks from the bottom panel downwards and so misses a dialog's panel, leaving it to
- * point at a freed window.) */
 static void window_free(WINDOW *w)
 {
-	if (!w)
-		return;
-	for (PANEL *p = panel_below(NULL); p; p = panel_below(p))
-		if (panel_window(p) == w) {
-			del_panel(p);
-			break;
-		}
 	ui_dialog_window_free(w);
 }
 

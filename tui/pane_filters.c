@@ -206,9 +206,6 @@ static void apply(struct filters *s)
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct filters *s = (struct filters *)p;
-	/* Terminals send CR for Enter (the ui sets nonl): it means what Enter is bound to. */
-	if (a == ACT_NONE && (k == '\r' || k == KEY_ENTER))
-		a = keymap_lookup('\n');
 	switch (a) {
 	case ACT_MOVE_DOWN:
 		if (s->sel + 1 < nrows(s))

@@ -752,7 +752,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			if (f->child == c)
 				f->child = NULL;
 			c->ops->free(c);
-			ui_prompt_end(ui); /* the key bar is the form's again */
+			ui_bottom_dirty(ui); /* the key bar is the form's again */
 		}
 		p->dirty = true;
 		return f->closing ? PR_CLOSE : PR_HANDLED;
@@ -779,13 +779,13 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 					  f->id ? "Discard your changes to this organization?"
 						: "Discard the new organization?",
 					  false, discard_answered, f);
-		ui_prompt_end(ui);
+		ui_bottom_dirty(ui);
 		p->dirty = true;
 		return PR_HANDLED;
 	case KEY_CTRL('s'):
 		save(f);
 		if (f->child)
-			ui_prompt_end(ui);
+			ui_bottom_dirty(ui);
 		return PR_HANDLED;
 	case KEY_CTRL('l'):
 		clearok(curscr, TRUE);
@@ -796,7 +796,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			return PR_HANDLED;
 		f->child = dialog_text(ui, "New custom field", "Key (a metadata name):", "",
 				       new_key_entered, f);
-		ui_prompt_end(ui);
+		ui_bottom_dirty(ui);
 		p->dirty = true;
 		return PR_HANDLED;
 	default:
@@ -824,7 +824,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	if (k == '\n' || k == '\r' || k == KEY_ENTER) {
 		if (x->type == FT_ENUM) {
 			open_choices(f, f->focus);
-			ui_prompt_end(ui);
+			ui_bottom_dirty(ui);
 		} else if (x->type == FT_BOOL) {
 			set_value(f, x, strcmp(val(x), "true") ? "true" : "false");
 		} else {

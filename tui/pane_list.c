@@ -660,9 +660,6 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	case ACT_OPEN: case ACT_EDIT: case ACT_CREATE: case ACT_DUPLICATE: case ACT_DELETE:
 		return org_action(l, ui, a);
 	case ACT_NONE:
-		/* Terminals send CR for Enter (the ui sets nonl): it means what Enter is bound to. */
-		if (k == '\r' || k == KEY_ENTER)
-			return key(p, ui, keymap_lookup('\n'), '\n');
 		return PR_IGNORED;
 	case ACT_CLOSE:
 		return PR_CLOSE;

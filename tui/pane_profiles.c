@@ -122,9 +122,6 @@ static void move_to(struct profiles *s, long sel)
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct profiles *s = (struct profiles *)p;
-	/* Terminals send CR for Enter (the ui sets nonl): it means what Enter is bound to. */
-	if (a == ACT_NONE && (k == '\r' || k == KEY_ENTER))
-		a = keymap_lookup('\n');
 	struct model *m = ui_model(ui);
 	switch (a) {
 	case ACT_MOVE_DOWN: move_to(s, s->sel + 1); return PR_HANDLED;
