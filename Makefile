@@ -90,6 +90,7 @@ check: $(BINS) $(TESTS)
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check
+	@$(MAKE) --no-print-directory fuzz-check
 
 $(BUILD)/ptybench: bench/ptybench.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< -lutil
@@ -111,5 +112,60 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- fuzzing (tests/fuzz/) -----------------------------------------------------------------
+# libFuzzer targets built by clang with ASan+UBSan into their own tree, never mixed with the
+# gcc objects. make fuzz: every target for FUZZ_SECONDS (default 600), FUZZ_JOBS at a time;
+# make fuzz-check: FUZZ_CHECK_SECONDS each (part of check-asan); make fuzz-build: build only.
+# scripts/deps.sh --fuzz installs clang and libFuzzer's runtime; make check never needs them.
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  ?= -O1 -g
+FUZZ_SECONDS ?= 600
+FUZZ_CHECK_SECONDS ?= 30
+FUZZ_JOBS    ?= 2
+FUZZ_VENDORS := clinchpad highq kaana questionpro quorum
+FUZZ_TARGETS := $(addprefix vendor_,$(FUZZ_VENDORS)) highq_xml config theme text
+FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_TARGETS))
+FUZZ_LIB_SRC := $(MODEL_SRC) $(NET_SRC) tui/keymap.c tui/theme.c tui/text.c
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_COMPILE  = $(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -MMD -MP
+
+.PHONY: fuzz-build fuzz-check
+$(FUZZ_BUILD)/deps.ok: scripts/deps.sh
+	@sh scripts/deps.sh --fuzz
+	@mkdir -p $(dir $@) && touch $@
+
+$(FUZZ_BUILD)/obj/%.o: %.c $(FUZZ_BUILD)/deps.ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/libfuzzdeck.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_vendor_%: tests/fuzz/fuzz_vendor.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -DFUZZ_VENDOR='"$*"' -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+
+$(FUZZ_BUILD)/fuzz_highq_xml: tests/fuzz/fuzz_vendor.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -DFUZZ_VENDOR='"highq"' -DFUZZ_XML -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+
+$(FUZZ_BUILD)/fuzz_config: tests/fuzz/fuzz_config.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -Wl,--wrap=popen,--wrap=pclose -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-check: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
+# ---- end of fuzzing ---------------------------------------------------------------------------
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

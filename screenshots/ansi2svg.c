@@ -1,6 +1,7 @@
 /* ansi2svg: turns a coloured terminal capture (tmux capture-pane -e -p: text with SGR
  * escape sequences) into an SVG picture, so `make screenshots` needs no browser.
- *   ansi2svg COLS ROWS < capture.ans > screen.svg */
+ *   ansi2svg COLS ROWS [light] < capture.ans > screen.svg
+ * "light" draws the terminal's default colours as black on white (a light terminal). */
 #define _XOPEN_SOURCE 700
 #include <locale.h>
 #include <stdio.h>
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "C.UTF-8");
 	int cols = argc > 1 ? atoi(argv[1]) : 80, rows = argc > 2 ? atoi(argv[2]) : 24;
+	int light = argc > 3 && !strcmp(argv[3], "light");
+	unsigned def_bg = light ? 0xffffff : 0x1e1e1e, def_fg = light ? 0x1e1e1e : 0xe5e5e5;
 	struct cell *g = calloc((size_t)cols * rows, sizeof *g);
 	for (int i = 0; i < cols * rows; i++)
 		g[i] = (struct cell){L' ', -1, -1, 0, 0, 0, 0};
@@ -91,6 +94,13 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (c == L'\n') {
+			/* tmux drops trailing cells erased with a coloured background (BCE): a line
+			 * that ends in a coloured pen had its colour up to the right edge. */
+			if (y < rows && (pen.bg >= 0 || pen.rev))
+				for (; x < cols; x++) {
+					g[y * cols + x] = pen;
+					g[y * cols + x].ch = L' ';
+				}
 			y++, x = 0;
 			continue;
 		}
@@ -110,32 +120,29 @@ int main(int argc, char **argv)
 		}
 		x += w;
 	}
-	/* Rows of the capture keep the default background to the end of the line (tmux drops
-	 * trailing blanks): extend the last colour of a row whose last cell was coloured. */
 	const double cw = 8.4, ch = 17;
 	printf("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 	       "font-family=\"DejaVu Sans Mono, monospace\" font-size=\"14\">\n",
 	       cols * cw, rows * ch);
-	printf("<rect width=\"100%%\" height=\"100%%\" fill=\"#1e1e1e\"/>\n");
+	printf("<rect width=\"100%%\" height=\"100%%\" fill=\"#%06x\"/>\n", def_bg);
 	for (int r = 0; r < rows; r++)
 		for (int i = 0; i < cols; i++) {
 			struct cell *cl = &g[r * cols + i];
-			int bg = cl->rev ? (cl->fg < 0 ? 7 : cl->fg) : cl->bg;
-			if (bg < 0)
+			int bg = cl->rev ? cl->fg : cl->bg;
+			if (bg < 0 && !cl->rev)
 				continue;
 			printf("<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"#%06x\"/>\n",
-			       i * cw, r * ch, cw + 0.5, ch, palette(bg));
+			       i * cw, r * ch, cw + 0.5, ch, bg < 0 ? def_fg : palette(bg));
 		}
 	for (int r = 0; r < rows; r++)
 		for (int i = 0; i < cols; i++) {
 			struct cell *cl = &g[r * cols + i];
 			if (cl->cont || cl->ch == L' ')
 				continue;
-			int fg = cl->rev ? (cl->bg < 0 ? 0 : cl->bg) : (cl->fg < 0 ? 7 : cl->fg);
-			if (cl->bold && fg < 8 && fg >= 0 && !cl->rev)
-				fg += 8;
+			int fg = cl->rev ? cl->bg : cl->fg;
+			unsigned rgb = fg >= 0 ? palette(fg) : cl->rev ? def_bg : def_fg;
 			printf("<text x=\"%.1f\" y=\"%.1f\" fill=\"#%06x\"%s%s>", i * cw, r * ch + 13,
-			       palette(fg), cl->bold ? " font-weight=\"bold\"" : "",
+			       rgb, cl->bold ? " font-weight=\"bold\"" : "",
 			       cl->ul ? " text-decoration=\"underline\"" : "");
 			wchar_t w = cl->ch;
 			if (w == L'<') fputs("&lt;", stdout);

@@ -2,11 +2,18 @@
 # Installs the Debian packages orgdeck needs to build, test and run its demo.
 # --check: exit 0 when everything is present, 1 otherwise (cheap: dpkg + pkg-config).
 # --bench: also the load generator bench/sim_load.sh needs (wrk); never needed by make check.
+# --fuzz: also clang and its libFuzzer runtime (make fuzz, and check-asan's short fuzz runs).
 set -u
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev \
 libsqlite3-dev libcunit1-dev libmicrohttpd-dev libinih-dev libutf8proc-dev tmux \
-ca-certificates"
+ca-certificates openssh-server openssh-client"
 BENCH=0
+FUZZ=0
+if [ "${1:-}" = "--fuzz" ]; then
+	FUZZ=1
+	PKGS="$PKGS clang libclang-rt-14-dev"
+	shift
+fi
 if [ "${1:-}" = "--bench" ]; then
 	BENCH=1
 	PKGS="$PKGS wrk"
@@ -20,11 +27,20 @@ missing() {
 	done
 }
 
+# clang alone is not enough: libFuzzer's runtime comes in a separate package.
+fuzz_present() {
+	command -v clang >/dev/null 2>&1 || return 1
+	ls "$(clang -print-resource-dir 2>/dev/null)"/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1
+}
+
 present() {
 	command -v pkg-config >/dev/null 2>&1 || return 1
 	pkg-config --exists $PCS 2>/dev/null || return 1
 	command -v tmux >/dev/null 2>&1 || return 1
+	# tests/e2e/ssh.sh runs its own loopback sshd and the ssh client.
+	[ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 || return 1
 	[ "$BENCH" = 0 ] || command -v wrk >/dev/null 2>&1 || return 1
+	[ "$FUZZ" = 0 ] || fuzz_present || return 1
 	return 0
 }
 

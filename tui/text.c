@@ -149,7 +149,10 @@ int text_find_folded(const char *s, const char *needle, size_t *starts, size_t *
 	size_t n = strlen(s);
 	struct buf folded;
 	buf_init(&folded);
-	size_t *map = xmalloc((n * 4 + 1) * sizeof *map);
+	/* One folded byte per map slot. Folding can grow a character well past 4 bytes
+	 * (U+FDFA becomes 33), so the map grows with the folded text. */
+	size_t cap = n + 16;
+	size_t *map = xmalloc(cap * sizeof *map);
 	size_t i = 0;
 	while (i < n) {
 		utf8proc_int32_t c;
@@ -159,7 +162,12 @@ int text_find_folded(const char *s, const char *needle, size_t *starts, size_t *
 		char one[8] = {0};
 		memcpy(one, s + i, (size_t)k < 7 ? (size_t)k : 7);
 		char *f = fold_text(one);
-		for (size_t j = 0; f[j]; j++)
+		size_t fl = strlen(f);
+		if (folded.len + fl + 1 > cap) {
+			cap = 2 * (folded.len + fl + 1);
+			map = xrealloc(map, cap * sizeof *map);
+		}
+		for (size_t j = 0; j < fl; j++)
 			map[folded.len + j] = i;
 		buf_puts(&folded, f);
 		free(f);

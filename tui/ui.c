@@ -323,7 +323,7 @@ static void draw_status(struct ui *ui)
 		else
 			buf_printf(&b, "  %ld orgs", ui->total);
 		char age[32];
-		age_text(store_fetched_at(m->store, m->profile->name), age, sizeof age);
+		age_text(store_fetched_at(m->store, model_list_key(m)), age, sizeof age);
 		buf_printf(&b, "  %s", age);
 		if (m->sync) {
 			const struct sync_progress *pr = sync_progress(m->sync);
