@@ -3,6 +3,7 @@
 #include "model/fetch.h"
 #include "model/outbox.h"
 #include "model/sync.h"
+#include "model/auth.h"
 #include "net/buf.h"
 #include "net/http.h"
 #include "net/loop.h"
@@ -11,15 +12,36 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 struct pending_send {
 	struct model *m;
-	const struct profile *p;
-	uint64_t id;
+	struct profile *p;
+	uint64_t id;           /* the model's id (model_cancel) */
+	uint64_t http_id;      /* the engine's, while on the wire */
+	bool parked;           /* held until the profile has a token (auth.h) */
+	bool auth_retried;     /* sent again once after a 401 with a refreshed token */
+	struct vreq rq;        /* a copy, for sending later or again */
 	model_done_fn fn;
 	void *arg;
 	struct pending_send *next;
 };
+
+static void send_free(struct pending_send *ps)
+{
+	vreq_free(&ps->rq);
+	free(ps);
+}
+
+static void vreq_copy(struct vreq *dst, const struct vreq *src)
+{
+	*dst = *src;
+	dst->url = src->url ? xstrdup(src->url) : NULL;
+	dst->body = src->body ? xstrdup(src->body) : NULL;
+	dst->userpwd = src->userpwd ? xstrdup(src->userpwd) : NULL;
+	for (int i = 0; i < src->nheaders; i++)
+		dst->headers[i] = xstrdup(src->headers[i]);
+}
 
 static void clear_server_filter(struct model *m)
 {
@@ -43,7 +65,8 @@ struct model *model_open(const struct model_opts *o, char *err, size_t errcap)
 	}
 	char *db = o->db_path ? xstrdup(o->db_path) : config_default_db_path();
 	m->store = store_open(db, err, errcap);
-	free(db);
+	m->db_path = db;
+	auth_init(m);
 	if (!m->store) {
 		model_close(m);
 		return NULL;
@@ -75,11 +98,12 @@ void model_close(struct model *m)
 	while (m->sends) {
 		struct pending_send *ps = m->sends;
 		m->sends = ps->next;
-		free(ps);
+		send_free(ps);
 	}
 	http_free(m->http);
 	loop_free(m->loop);
 	store_close(m->store);
+	free(m->db_path);
 	config_free(&m->cfg);
 	free(m);
 }
@@ -218,12 +242,46 @@ static void unlink_send(struct model *m, struct pending_send *ps)
 		}
 }
 
+static void finish_send(struct pending_send *ps, const struct vresp *rs, const struct verr *err)
+{
+	struct model *m = ps->m;
+	unlink_send(m, ps);
+	m->dirty |= MODEL_DIRTY_STATUS;
+	ps->fn(ps->arg, rs, err);
+	send_free(ps);
+}
+
+static void send_now(struct pending_send *ps);
+
+static void park(struct pending_send *ps)
+{
+	bool person = false;
+	ps->parked = true;
+	if (auth_ready(ps->m, ps->p, &person)) {
+		send_now(ps);
+	} else if (person) {
+		struct verr err;
+		verr_set(&err, VERR_AUTH, 401,
+			 "%s: sign-in needed for %s: paste the code from the sign-in page (R asks again)",
+			 ps->p->vendor->label, ps->p->name);
+		struct vresp rs = {0};
+		finish_send(ps, &rs, &err);
+	}
+}
+
 static void on_http(void *arg, const struct http_resp *hr)
 {
 	struct pending_send *ps = arg;
 	struct model *m = ps->m;
-	unlink_send(m, ps);
 	const struct vendor *v = ps->p->vendor;
+	ps->http_id = 0;
+	/* An OAuth token can stop working before its time: refresh once and send again. */
+	if (hr->error == HTTP_OK && hr->status == 401 && (v->caps & VCAP_OAUTH) && !ps->auth_retried) {
+		ps->auth_retried = true;
+		auth_expire(ps->p);
+		park(ps);
+		return;
+	}
 	struct vresp rs = {.status = hr->status, .body = hr->body, .len = hr->len,
 			   .content_type = hr->content_type};
 	struct verr err = {.kind = VERR_NONE};
@@ -235,20 +293,30 @@ static void on_http(void *arg, const struct http_resp *hr)
 		if (err.kind == VERR_NONE)
 			err.kind = verr_kind_for_status(hr->status);
 	}
-	m->dirty |= MODEL_DIRTY_STATUS;
-	ps->fn(ps->arg, &rs, &err);
-	free(ps);
+	(void)m;
+	finish_send(ps, &rs, &err);
 }
 
-uint64_t model_send(struct model *m, const struct profile *p, const struct vreq *rq,
-		    model_done_fn fn, void *arg)
+static void send_now(struct pending_send *ps)
 {
+	struct model *m = ps->m;
+	const struct profile *p = ps->p;
+	const struct vreq *rq = &ps->rq;
 	const char *secrets[12];
 	profile_secrets(p, secrets, 12);
-	const char *hdrs[VREQ_MAX_HEADERS + 1];
+	const char *hdrs[VREQ_MAX_HEADERS + 2];
+	int n = 0;
+	char *bearer = NULL;
+	if (p->vendor->caps & VCAP_OAUTH) {
+		/* RFC 6750: the current access token, whatever the driver had at build time. */
+		const char *tok = profile_get(p, "access_token");
+		bearer = xasprintf("Authorization: Bearer %s", tok ? tok : "");
+		hdrs[n++] = bearer;
+	}
 	for (int i = 0; i < rq->nheaders; i++)
-		hdrs[i] = rq->headers[i];
-	hdrs[rq->nheaders] = NULL;
+		if (!bearer || strncasecmp(rq->headers[i], "Authorization:", 14))
+			hdrs[n++] = rq->headers[i];
+	hdrs[n] = NULL;
 	struct http_req hr = {
 		.method = rq->method,
 		.url = rq->url,
@@ -260,25 +328,71 @@ uint64_t model_send(struct model *m, const struct profile *p, const struct vreq 
 		.no_retry_marker = rq->no_retry_marker,
 		.secrets = secrets,
 	};
+	ps->parked = false;
+	ps->http_id = http_submit(m->http, &hr, on_http, ps);
+	if (bearer) {
+		memset(bearer, 0, strlen(bearer));
+		free(bearer);
+	}
+	m->dirty |= MODEL_DIRTY_STATUS;
+}
+
+uint64_t model_send(struct model *m, const struct profile *p, const struct vreq *rq,
+		    model_done_fn fn, void *arg)
+{
 	struct pending_send *ps = xcalloc(1, sizeof *ps);
 	ps->m = m;
-	ps->p = p;
+	ps->p = (struct profile *)p;
 	ps->fn = fn;
 	ps->arg = arg;
+	ps->id = ++m->next_send_id;
+	vreq_copy(&ps->rq, rq);
 	ps->next = m->sends;
 	m->sends = ps;
-	ps->id = http_submit(m->http, &hr, on_http, ps);
+	uint64_t id = ps->id;
+	park(ps); /* sends at once unless the profile waits for a token */
 	m->dirty |= MODEL_DIRTY_STATUS;
-	return ps->id;
+	return id;
+}
+
+void model_auth_done(struct model *m, struct profile *p, bool ok, const char *message)
+{
+	if (!ok)
+		model_set_error(m, "%s: %s", p->name, message ? message : "sign-in failed");
+	else if (strstr(m->error, "sign-in"))
+		m->error[0] = '\0'; /* signed in: the request for it is answered */
+	m->dirty |= MODEL_DIRTY_STATUS;
+	/* Held requests go out, or fail with the reason; a pass over a snapshot, since
+	 * callbacks may send more. */
+	bool again = true;
+	while (again) {
+		again = false;
+		for (struct pending_send *ps = m->sends; ps; ps = ps->next) {
+			if (!ps->parked || ps->p != p)
+				continue;
+			if (ok) {
+				send_now(ps);
+			} else {
+				struct verr err;
+				verr_set(&err, VERR_AUTH, 401, "%s: sign-in failed: %s",
+					 p->vendor->label, message ? message : "no token");
+				struct vresp rs = {0};
+				finish_send(ps, &rs, &err);
+				again = true;
+				break;
+			}
+		}
+	}
 }
 
 void model_cancel(struct model *m, uint64_t id)
 {
 	for (struct pending_send *ps = m->sends; ps; ps = ps->next)
 		if (ps->id == id) {
-			http_cancel(m->http, id);
+			if (ps->http_id)
+				http_cancel(m->http, ps->http_id);
 			unlink_send(m, ps);
-			free(ps);
+			send_free(ps);
 			return;
 		}
 }

@@ -38,7 +38,9 @@ struct model {
 	unsigned dirty;
 	char error[320];              /* last error, shown in the status line */
 	int64_t error_at;
-	struct pending_send *sends;   /* requests in flight (model.c) */
+	struct pending_send *sends;   /* requests in flight or held for a token (model.c) */
+	uint64_t next_send_id;
+	char *db_path;
 	/* Server-side filters of the current profile's list (the filter builder), and the
 	 * store key its rows live under while they apply: "<profile>?<param>=<value>&...". */
 	char *sf[8][2];

@@ -269,10 +269,22 @@ static void draw_text(struct dialog *d)
 	int want = 56;
 	if (d->title && text_width(d->title) + 6 > want)
 		want = text_width(d->title) + 6;
-	WINDOW *w = window(d, 4, want < cols - 4 ? want : cols - 4);
-	int ww = getmaxx(w);
+	/* A long label (a sign-in page's address) wraps over as many lines as it needs. */
+	if (d->label && text_width(d->label) + 6 > want)
+		want = cols - 4;
+	int iw0 = (want < cols - 4 ? want : cols - 4) - 4;
+	char **lines = NULL;
+	int nl = wrap_question(d->label ? d->label : "", iw0 > 1 ? iw0 : 1, &lines);
+	if (nl < 1)
+		nl = 1;
+	WINDOW *w = window(d, 3 + nl, want < cols - 4 ? want : cols - 4);
+	int ww = getmaxx(w), wh = getmaxy(w);
 	int iw = ww - 4;
-	put_cell(w, 1, 2, d->label ? d->label : "", iw, false);
+	int shown = nl < wh - 3 ? nl : wh - 3;
+	for (int i = 0; i < shown && lines; i++)
+		put_cell(w, 1 + i, 2, lines[i], iw, false);
+	free_lines(lines, nl);
+	int row = 1 + shown;
 	/* The input shows its tail, so the end where typing happens stays in view. */
 	struct buf clean;
 	buf_init(&clean);
@@ -285,10 +297,10 @@ static void draw_text(struct dialog *d)
 		s += k;
 	}
 	wattrset(w, A_UNDERLINE);
-	mvwprintw(w, 2, 2, "%*s", iw, "");
-	mvwaddstr(w, 2, 2, s);
+	mvwprintw(w, row, 2, "%*s", iw, "");
+	mvwaddstr(w, row, 2, s);
 	wattrset(w, A_NORMAL);
-	d->cy = 2;
+	d->cy = row;
 	d->cx = 2 + text_width(s);
 	buf_free(&clean);
 }

@@ -199,8 +199,6 @@ int main(int argc, char **argv)
 		config_path = xstrdup(d.config);
 		if (!o.db_path)
 			o.db_path = d.db;
-		if (!o.profile)
-			o.profile = "clinchpad-demo";
 	}
 	if (!config_path)
 		config_path = config_default_path();

@@ -7,6 +7,7 @@
 #include "net/buf.h"
 #include "net/loop.h"
 #include "model/outbox.h"
+#include "model/auth.h"
 #include "net/xalloc.h"
 #include "tui/dialog.h"
 #include "tui/text.h"
@@ -47,6 +48,8 @@ struct list {
 	int nmarks;
 	char *sf[MAX_SERVER_FILTERS][2];   /* server-side filters from the filter builder */
 	int nsf;
+	bool signin_open;      /* the sign-in dialog is up */
+	bool signin_dismissed; /* Esc on it: not asked again until R */
 	bool budget;           /* typing a filter: queries get a time budget */
 	bool partial;          /* a budgeted query stopped early; completion is scheduled */
 	uint64_t complete_timer;
@@ -587,6 +590,17 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	case ACT_HELP:
 		ui_push(ui, pane_help_new(ui, p));
 		return PR_HANDLED;
+	case ACT_UNDO:
+		/* The inverse of the last update or role change becomes a new op. */
+		if (m->profile && model_write_allowed(m, m->profile->name)) {
+			if (outbox_undo(m, m->profile->name) > 0)
+				ui_message(ui, "Undo queued: see the op log (o).");
+			else
+				ui_message(ui, "%s", m->error[0] ? m->error : "Nothing to undo.");
+		} else if (m->profile) {
+			ui_message(ui, "%s", m->error);
+		}
+		return PR_HANDLED;
 	case ACT_MARK:
 		if (offers(p, ui, a))
 			toggle_mark(l);
@@ -655,6 +669,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		l->pane.dirty = true;
 		return PR_HANDLED;
 	case ACT_REFRESH:
+		l->signin_dismissed = false;
 		model_refresh(m);
 		return PR_HANDLED;
 	case ACT_OPEN: case ACT_EDIT: case ACT_CREATE: case ACT_DUPLICATE: case ACT_DELETE:
@@ -666,6 +681,20 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	default:
 		return PR_IGNORED;
 	}
+}
+
+static void signin_done(void *arg, int choice, const char *text)
+{
+	struct list *l = arg;
+	struct model *m = ui_model(l->ui);
+	l->signin_open = false;
+	if (!text || !text[0] || !m->profile) {
+		l->signin_dismissed = true;
+		return;
+	}
+	auth_submit_code(m, m->profile, text);
+	model_refresh(m); /* its requests wait for the token */
+	ui_message(l->ui, "Signing in to %s...", m->profile->vendor->label);
 }
 
 static void on_change(struct pane *p, struct ui *ui, unsigned dirty)
@@ -683,6 +712,23 @@ static void on_change(struct pane *p, struct ui *ui, unsigned dirty)
 		recount(l);
 		p->dirty = true; /* the key bar, redrawn with the pane, gains the row actions */
 		ui_status_dirty(ui);
+	}
+	/* A profile that signs in through the vendor's web page and has no token yet: ask
+	 * for the code once (R asks again after Esc). */
+	if (m->profile && auth_needs_person(m->profile) && !l->signin_open && !l->signin_dismissed &&
+	    ui_top(ui) == p) {
+		char *url = auth_authorize_url(m, m->profile);
+		if (url) {
+			char *label = xasprintf("Open this page in a browser, sign in, then paste the "
+						"code it shows here:\n%s", url);
+			char *title = xasprintf("Sign in to %s (%s)", m->profile->vendor->label,
+						m->profile->name);
+			l->signin_open = true;
+			ui_push(ui, dialog_text(ui, title, label, "", signin_done, l));
+			free(label);
+			free(title);
+			free(url);
+		}
 	}
 }
 
@@ -722,6 +768,9 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 	}
 	case ACT_OPLOG: case ACT_PROFILES: case ACT_COMMAND: case ACT_HELP:
 		return true;
+	case ACT_UNDO:
+		return !l->all && m->profile && writable(l, m->profile) &&
+		       (m->profile->vendor->caps & (VCAP_UPDATE | VCAP_MEMBER_ROLE));
 	case ACT_MARK:
 		return l->count > 0 && (l->all || (m->profile && (m->profile->vendor->caps & VCAP_DELETE) &&
 						    writable(l, m->profile)));

@@ -1409,16 +1409,25 @@ static void handle(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
 	sim_path_free(seg, n);
 }
 
+/* The demo profile comes with a refresh token issued now, as if its user had signed in
+ * once already (orgdeck keeps the rotated ones itself); without it, orgdeck asks for the
+ * sign-in code. */
 static void print_config(struct sim *s, FILE *out, const char *base)
 {
+	char refresh[49];
+	pthread_mutex_lock(&s->lock);
+	new_secret(s, "refresh", refresh, sizeof refresh);
+	grant_put(s, "refresh", refresh, HQ_REFRESH_TTL, NULL);
+	pthread_mutex_unlock(&s->lock);
 	fprintf(out,
 		"\n[profile highq-demo]\n"
 		"vendor = highq\n"
 		"base_url = %s/highq/" HQ_INSTANCE "\n"
 		"client_id = " HQ_CLIENT_ID "\n"
 		"client_secret = " HQ_CLIENT_SECRET "\n"
-		"redirect_uri = %s/highq/" HQ_INSTANCE "/oauth-done\n",
-		base, base);
+		"redirect_uri = %s/highq/" HQ_INSTANCE "/oauth-done\n"
+		"refresh_token = %s\n",
+		base, base, refresh);
 }
 
 const struct sim_dialect sim_highq = {

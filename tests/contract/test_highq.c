@@ -206,6 +206,25 @@ TEST(contract_highq, print_config_is_the_highq_demo_profile)
 	simproc_stop(&sp);
 }
 
+TEST(contract_highq, printed_refresh_token_signs_in_once)
+{
+	start(NULL);
+	char *rt = simproc_config_value(&sp, "highq-demo", "refresh_token");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
+	char *form = xasprintf("grant_type=refresh_token&refresh_token=%s&client_id=1012"
+			       "&client_secret=" SECRET, rt);
+	struct thttp r;
+	CU_ASSERT_EQUAL(token_call(form, &r), 200);
+	CU_ASSERT_PTR_NOT_NULL(sval(r.json, "access_token"));
+	thttp_free(&r);
+	/* Rotated: the printed token is spent once used. */
+	CU_ASSERT_EQUAL(token_call(form, &r), 400);
+	thttp_free(&r);
+	free(form);
+	free(rt);
+	simproc_stop(&sp);
+}
+
 TEST(contract_highq, oauth_code_flow_issues_working_tokens)
 {
 	start(NULL);
