@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* model/vendors/questionpro.c: the API root of a QuestionPro datacenter (caller frees), NULL
  * for a name it does not know. Not in vendor.h: no other driver has datacenters. */
@@ -295,4 +298,53 @@ char *config_default_path(void)
 char *config_default_db_path(void)
 {
 	return xdg_path("XDG_STATE_HOME", ".local/state", "orgdeck.db");
+}
+
+bool config_append_profile(const char *path, const char *name, const struct kv *kv, size_t n,
+			   char *err, size_t errcap)
+{
+	for (size_t i = 0; i <= n; i++) {
+		const char *v = i < n ? kv[i].value : name;
+		if (!v || !v[0] || strpbrk(v, "\r\n;[]") || (i < n && strpbrk(kv[i].key, "\r\n=;"))) {
+			snprintf(err, errcap, "%s: empty, or holds a line break, ';' or brackets",
+				 i < n ? kv[i].key : "profile name");
+			return false;
+		}
+	}
+	struct config cur;
+	char e2[256];
+	if (access(path, F_OK) == 0 && config_load(&cur, path, true, e2, sizeof e2)) {
+		bool dup = config_profile(&cur, name) != NULL;
+		config_free(&cur);
+		if (dup) {
+			snprintf(err, errcap, "%s already has a profile named %s", path, name);
+			return false;
+		}
+	}
+	char *dir = xstrdup(path);
+	for (char *p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	free(dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(errno));
+		return false;
+	}
+	fchmod(fd, 0600);
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "\n[profile %s]\n", name);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s = %s\n", kv[i].key, kv[i].value);
+	bool ok = write(fd, b.data, b.len) == (ssize_t)b.len && fsync(fd) == 0;
+	memset(b.data, 0, b.len); /* it may hold a key */
+	buf_free(&b);
+	close(fd);
+	if (!ok)
+		snprintf(err, errcap, "cannot write %s: %s", path, strerror(errno));
+	return ok;
 }

@@ -43,6 +43,11 @@ struct config {
 bool config_load(struct config *cfg, const char *path, bool allow_insecure, char *err,
 		 size_t errcap);
 void config_free(struct config *cfg);
+/* Appends "[profile NAME]" with the given key = value lines to path, creating it (mode 0600,
+ * parent directories 0700) when missing. Refuses a name already in the file, and values
+ * holding a line break or a ';' comment start. */
+bool config_append_profile(const char *path, const char *name, const struct kv *kv, size_t n,
+			   char *err, size_t errcap);
 struct profile *config_profile(struct config *cfg, const char *name);
 
 const char *profile_get(const struct profile *p, const char *key);

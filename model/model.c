@@ -9,7 +9,9 @@
 #include "net/loop.h"
 #include "net/xalloc.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -59,7 +61,12 @@ struct model *model_open(const struct model_opts *o, char *err, size_t errcap)
 {
 	struct model *m = xcalloc(1, sizeof *m);
 	m->readonly = o->readonly;
-	if (!config_load(&m->cfg, o->config_path, o->insecure_config, err, errcap)) {
+	struct stat sb;
+	if (stat(o->config_path, &sb) != 0 && errno == ENOENT) {
+		/* First run: no profile yet; the interface offers the setup form. */
+		m->first_run = true;
+		m->cfg.path = xstrdup(o->config_path);
+	} else if (!config_load(&m->cfg, o->config_path, o->insecure_config, err, errcap)) {
 		model_close(m);
 		return NULL;
 	}
@@ -192,6 +199,34 @@ void model_set_server_filter(struct model *m, const char *const pairs[][2], int 
 const char *model_list_key(const struct model *m)
 {
 	return m->list_key ? m->list_key : m->profile ? m->profile->name : "";
+}
+
+bool model_reload_config(struct model *m, const char *profile, char *err, size_t errcap)
+{
+	struct config fresh;
+	if (!config_load(&fresh, m->cfg.path, false, err, errcap))
+		return false;
+	/* Nothing may point into the old profiles now: syncs and held requests go. */
+	sync_free(m->sync);
+	m->sync = NULL;
+	clear_server_filter(m);
+	while (m->sends) {
+		struct pending_send *ps = m->sends;
+		m->sends = ps->next;
+		if (ps->http_id)
+			http_cancel(m->http, ps->http_id);
+		send_free(ps);
+	}
+	config_free(&m->cfg);
+	m->cfg = fresh;
+	m->profile = NULL;
+	m->first_run = false;
+	auth_init(m);
+	if (!model_use_profile(m, profile ? profile : m->cfg.profiles[0].name)) {
+		snprintf(err, errcap, "no profile named %s", profile ? profile : "");
+		return false;
+	}
+	return true;
 }
 
 void model_set_error(struct model *m, const char *fmt, ...)

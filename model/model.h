@@ -41,6 +41,7 @@ struct model {
 	struct pending_send *sends;   /* requests in flight or held for a token (model.c) */
 	uint64_t next_send_id;
 	char *db_path;
+	bool first_run;               /* no config file yet: the setup form adds a profile */
 	/* Server-side filters of the current profile's list (the filter builder), and the
 	 * store key its rows live under while they apply: "<profile>?<param>=<value>&...". */
 	char *sf[8][2];
@@ -74,6 +75,9 @@ const char *model_col_label(const struct profile *p, int col);
 void model_set_server_filter(struct model *m, const char *const pairs[][2], int n);
 /* The store key the list shows: the profile's name, or its filtered view's. */
 const char *model_list_key(const struct model *m);
+
+/* Reads config.ini again (after the setup form appended a profile) and uses `profile`. */
+bool model_reload_config(struct model *m, const char *profile, char *err, size_t errcap);
 
 /* Starts (or resumes) a background sync of the current profile's organizations. */
 void model_refresh(struct model *m);

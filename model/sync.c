@@ -120,8 +120,9 @@ static void on_page(void *arg, const struct vresp *rs, const struct verr *err)
 			const char *keys[STORE_COLS - 1];
 			model_colkeys(s->p, keys);
 			/* Edits still pending stay visible over the fresh copy. */
-			for (size_t i = 0; i < l.n; i++)
-				outbox_overlay(s->m, s->p->name, &l.items[i]);
+			if (outbox_pending_count(s->m) > 0)
+				for (size_t i = 0; i < l.n; i++)
+					outbox_overlay(s->m, s->p->name, &l.items[i]);
 			if (l.n)
 				store_put_page(s->m->store, s->key, page * (long)v->page_size, &l,
 					       keys, wall_ms());

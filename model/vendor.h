@@ -123,6 +123,12 @@ struct vendor {
 	const char *const *secret_keys;    /* profile keys holding secrets ("api_key", ...) */
 	int page_size;
 	int max_parallel;        /* list pages in flight during a sync */
+	/* First-run setup: where the vendor's API usually is, and the other profile keys a
+	 * person must give (besides base_url and the first secret key), with a hint each. */
+	const char *default_base_url;
+	const char *const (*setup_keys)[2];   /* {key, hint} pairs, {NULL, NULL}-terminated */
+	const char *const *base_url_choices;  /* named endpoints instead of a URL, or NULL */
+	const char *base_url_choice_key;      /* the profile key those names go to */
 
 	/* page: 0-based page index. */
 	bool (*list_req)(const struct profile *p, const struct vquery *q, long page, struct vreq *out);

@@ -190,6 +190,24 @@ static void pop(struct ui *ui)
 	ui->prompt_on = false;
 }
 
+void ui_close_pane(struct ui *ui, struct pane *p)
+{
+	for (int i = ui->depth - 1; i >= 0; i--) {
+		if (ui->stack[i] != p)
+			continue;
+		if (i == ui->depth - 1) {
+			pop(ui);
+		} else {
+			memmove(&ui->stack[i], &ui->stack[i + 1], (size_t)(ui->depth - i - 1) * sizeof p);
+			ui->depth--;
+			p->ops->free(p);
+			for (int k = 0; k < ui->depth; k++)
+				ui->stack[k]->dirty = true;
+		}
+		return;
+	}
+}
+
 void ui_status_dirty(struct ui *ui)
 {
 	ui->status_dirty = true;
@@ -600,6 +618,8 @@ int ui_run(struct model *m, const struct ui_opts *o)
 		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	layout(ui);
 	ui_push(ui, pane_list_new(ui));
+	if (m->first_run)
+		ui_push(ui, pane_setup_new(ui));
 	loop_io(m->loop, STDIN_FILENO, POLLIN, on_stdin, ui);
 	model_refresh(m);
 

@@ -65,6 +65,9 @@ int ui_run(struct model *m, const struct ui_opts *o);
 struct model *ui_model(struct ui *ui);
 void ui_push(struct ui *ui, struct pane *p);
 void ui_status_dirty(struct ui *ui);
+/* Closes p (freeing it) wherever it is on the stack; for panes that end themselves outside
+ * a key (a timer, a network answer). */
+void ui_close_pane(struct ui *ui, struct pane *p);
 /* The key bar (bottom line) and the title are redrawn on the next turn. */
 void ui_bottom_dirty(struct ui *ui);
 void ui_title_dirty(struct ui *ui);
@@ -99,6 +102,7 @@ attr_t ui_attr(enum ui_color c);
 void ui_put(WINDOW *w, const char *s);
 
 struct pane *pane_list_new(struct ui *ui);
+struct pane *pane_setup_new(struct ui *ui);
 /* The list's state, for the command line, the profile switcher and the filter builder
  * (pane_list.c; list is the pane pane_list_new returned). q's strings are borrowed. */
 struct store_query;

@@ -272,7 +272,14 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	free(msg);
 }
 
+/* First-run setup (model/vendor.h). */
+static const char *const setup_keys[][2] = {
+	{NULL, NULL},
+};
+
 const struct vendor vendor_clinchpad = {
+	.default_base_url = "https://www.clinchpad.com/api/v1",
+	.setup_keys = setup_keys,
 	.name = "clinchpad",
 	.label = LABEL,
 	.caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_DELETE | VCAP_FIELDS |

@@ -1024,7 +1024,16 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	describe(p, rs, false, err);
 }
 
+/* First-run setup (model/vendor.h). */
+static const char *const setup_keys[][2] = {
+	{"client_id", "the API client id from HighQ"},
+	{"redirect_uri", "the redirect URI registered for it"},
+	{NULL, NULL},
+};
+
 const struct vendor vendor_highq = {
+    .default_base_url = "https://INSTANCE.highq.com/INSTANCE",
+    .setup_keys = setup_keys,
     .name = "highq",
     .label = "HighQ",
     .caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_FILTERS | VCAP_SORT |

@@ -597,7 +597,14 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	redact(p, err->msg);
 }
 
+/* First-run setup (model/vendor.h). */
+static const char *const setup_keys[][2] = {
+	{NULL, NULL},
+};
+
 const struct vendor vendor_kaana = {
+    .default_base_url = "https://app.kaana.com/api",
+    .setup_keys = setup_keys,
     .name = "kaana",
     .label = LABEL,
     .caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_DELETE | VCAP_DUPLICATE |

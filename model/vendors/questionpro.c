@@ -478,7 +478,18 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	scrub(err->msg, profile_get(p, "api_key"));
 }
 
+/* First-run setup (model/vendor.h). */
+static const char *const setup_keys[][2] = {
+	{"organization_id", "your organization id (a number)"},
+	{NULL, NULL},
+};
+static const char *const base_url_choices[] = {"com", "eu", "ca", "sg", "au", "ae", "sa", "ksa", NULL};
+
 const struct vendor vendor_questionpro = {
+	.default_base_url = "https://api.questionpro.com/a/api/v2",
+	.setup_keys = setup_keys,
+	.base_url_choices = base_url_choices,
+	.base_url_choice_key = "datacenter",
 	.name = "questionpro",
 	.label = LABEL,
 	.caps = VCAP_LIST | VCAP_GET | VCAP_UPDATE | VCAP_MEMBERS | VCAP_MEMBER_REMOVE,

@@ -725,7 +725,15 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	scrub_param(err->msg);
 }
 
+/* First-run setup (model/vendor.h). */
+static const char *const setup_keys[][2] = {
+	{"username", "your Quorum user name"},
+	{NULL, NULL},
+};
+
 const struct vendor vendor_quorum = {
+	.default_base_url = "https://www.quorum.us/api",
+	.setup_keys = setup_keys,
 	.name = "quorum",
 	.label = LABEL,
 	.caps = VCAP_LIST | VCAP_GET | VCAP_UPDATE | VCAP_MEMBERS | VCAP_FILTERS,
