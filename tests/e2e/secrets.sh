@@ -6,7 +6,8 @@
 # shows in any process's argv (orgdeck, orgdeck-sim, the key command, its shell), in the
 # SQLite file or its -wal, in the --trace output, in the op journal, in error messages
 # (screen and stderr of wrong-key runs) or in screenshots/*.svg; the last check greps
-# every one of them together.
+# every one of them together. HighQ's rotated refresh token is kept only in its 0600
+# token file beside the database.
 E2E_NAME=e2e-secrets
 . "$(dirname "$0")/../support/e2e.sh"
 . "$(dirname "$0")/../support/sim.sh"
@@ -17,7 +18,7 @@ mkdir -p "$ART"
 SECRETS=$T/secrets    # one secret a line (never an empty line: grep -f would match all)
 
 SIM_ORGS=30 sim_start --log "$T/sim.log"
-sed -n 's/^\(api_key\|client_secret\) = //p' "$CFG" >"$SECRETS"
+sed -n 's/^\(api_key\|client_secret\|refresh_token\) = //p' "$CFG" >"$SECRETS"
 [ "$(wc -l <"$SECRETS")" -ge 6 ] && pass "the simulator printed $(wc -l <"$SECRETS") demo secrets" ||
 	fail "the simulator printed the demo secrets"
 BASE="http://127.0.0.1:$PORT"
@@ -258,13 +259,26 @@ wait_for "hq-cmd · HighQ · id " 5 "the detail opens (one more authorized call)
 save_screen hq-detail
 keys q q
 wait_for "[exit 0]" 5 "orgdeck quits"
-# Tokens: orgdeck keeps them in memory only. Had it stored one, it would be in a file it
-# wrote; the grep below covers the database, and no other file may appear.
-new=$(find "$T" -newer "$T/before-hq" -type f ! -path "$ART/*" ! -name 'hq.db*' ! -name sim.log ! -name hits | head -5)
-[ -z "$new" ] && pass "HighQ tokens are not written to any file (memory only)" ||
-	fail "HighQ tokens are not written to any file: $new"
-grep -qF -f "$T/hq.access" "$T"/hq.db* && fail "the HighQ access token is not in the database" ||
-	pass "the HighQ access token is not in the database"
+# Tokens: access tokens live in memory; the refresh token (HighQ rotates it) is kept in
+# <database dir>/tokens/<profile>, mode 0600 in a 0700 directory, and in no other file.
+tok=$T/tokens/hq-cmd
+if [ -s "$tok" ]; then
+	pass "the rotated refresh token is kept in tokens/hq-cmd beside the database"
+	printf '%s\n' "$(cat "$tok")" >>"$SECRETS"
+	[ "$(stat -c %a "$tok")" = 600 ] && pass "the token file is mode 600" ||
+		fail "the token file is mode 600 (is $(stat -c %a "$tok"))"
+	[ "$(stat -c %a "$T/tokens")" = 700 ] && pass "the tokens directory is mode 700" ||
+		fail "the tokens directory is mode 700 (is $(stat -c %a "$T/tokens"))"
+else
+	echo "note: no refresh token was saved (orgdeck did not need to refresh)"
+fi
+new=$(find "$T" -newer "$T/before-hq" -type f ! -path "$ART/*" ! -path "$T/tokens/*" \
+	! -name 'hq.db*' ! -name sim.log ! -name hits ! -name secrets | head -5)
+[ -z "$new" ] && pass "no other file was written during the HighQ run" ||
+	fail "no other file was written during the HighQ run: $new"
+cat "$T/hq.access" "$tok" 2>/dev/null | grep -v '^$' >"$T/hq.tokens"
+grep -qF -f "$T/hq.tokens" "$T"/hq.db* "$T/hq.ini" && fail "no HighQ token is in the database or config.ini" ||
+	pass "no HighQ token is in the database or config.ini"
 
 # ---- wrong keys: the error messages (stderr and screen) name no key ----
 printf '1\tname\tWrong Key E2E\n' >"$T/one.tsv"

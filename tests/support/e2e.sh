@@ -9,6 +9,8 @@ SOCK="orgdeck-e2e-$$"
 PASS=0
 FAIL=0
 E2E_TMP=$(mktemp -d /tmp/orgdeck-e2e-XXXXXX)
+# Deadlines stretch on a sanitizer build (several times slower) or when asked to.
+case "$BUILD" in *asan*) SCALE=${E2E_TIME_SCALE:-3} ;; *) SCALE=${E2E_TIME_SCALE:-2} ;; esac
 
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 
@@ -47,7 +49,7 @@ wait_for() {
 	text=$1
 	limit=${2:-10}
 	what=${3:-"shows '$1'"}
-	end=$(($(date +%s%N) / 1000000 + limit * 1000))
+	end=$(($(date +%s%N) / 1000000 + limit * SCALE * 1000))
 	while [ "$(($(date +%s%N) / 1000000))" -lt "$end" ]; do
 		if screen | grep -qF -- "$text"; then
 			pass "$what"
@@ -64,7 +66,7 @@ wait_gone() {
 	text=$1
 	limit=${2:-10}
 	what=${3:-"no longer shows '$1'"}
-	end=$(($(date +%s%N) / 1000000 + limit * 1000))
+	end=$(($(date +%s%N) / 1000000 + limit * SCALE * 1000))
 	while [ "$(($(date +%s%N) / 1000000))" -lt "$end" ]; do
 		if ! screen | grep -qF -- "$text"; then
 			pass "$what"
@@ -95,7 +97,7 @@ reject() {
 
 # wait_cursor ROW DESCRIPTION: the hardware cursor (the focused row) reaches screen row ROW.
 wait_cursor() {
-	end=$(($(date +%s%N) / 1000000 + 5000))
+	end=$(($(date +%s%N) / 1000000 + 5000 * SCALE))
 	while [ "$(($(date +%s%N) / 1000000))" -lt "$end" ]; do
 		if [ "$(tm display -p -t t '#{cursor_y}')" = "$1" ]; then
 			pass "$2"
