@@ -127,6 +127,9 @@ static void on_token(void *arg, const struct http_resp *hr)
 	long expires = 0;
 	if (hr->error != HTTP_OK) {
 		verr_set(&err, VERR_NETWORK, 0, "%s: signing in failed: %s", v->label, hr->error_text);
+	} else if (hr->status >= 500) {
+		v->error_parse(p, &rs, &err);
+		err.kind = VERR_SERVER;
 	} else if (hr->status < 200 || hr->status > 299) {
 		v->error_parse(p, &rs, &err);
 	} else if (!v->oauth_token_parse(&rs, &access, &refresh, &expires, &err)) {
@@ -143,11 +146,16 @@ static void on_token(void *arg, const struct http_resp *hr)
 			save_refresh(m, p, refresh);
 		}
 		model_auth_done(m, p, true, NULL);
+	} else if (err.kind == VERR_NETWORK || err.kind == VERR_SERVER || err.kind == VERR_RATE) {
+		/* The vendor did not say no: keep the refresh token and try again next time. */
+		model_auth_done(m, p, false, &err);
 	} else {
-		/* A refresh token that no longer works: only a person can sign in again. */
+		/* A refresh token (or code) the vendor refused: only a person can sign in again. */
 		profile_set(p, "refresh_token", "");
 		profile_set(p, "auth_state", "person");
-		model_auth_done(m, p, false, err.msg);
+		if (err.kind == VERR_NONE)
+			err.kind = VERR_AUTH;
+		model_auth_done(m, p, false, &err);
 	}
 	free(access);
 	free(refresh);
@@ -158,7 +166,10 @@ static void request_tokens(struct model *m, struct profile *p, const char *code,
 	struct vreq rq;
 	if (!p->vendor->oauth_token_req || !p->vendor->oauth_token_req(p, code, refresh, &rq)) {
 		profile_set(p, "auth_state", "person");
-		model_auth_done(m, p, false, "signing in is not possible with this profile's settings");
+		struct verr err;
+		verr_set(&err, VERR_AUTH, 0, "%s: signing in is not possible with this profile's settings",
+			 p->vendor->label);
+		model_auth_done(m, p, false, &err);
 		return;
 	}
 	const char *secrets[12];

@@ -30,7 +30,8 @@ void auth_submit_code(struct model *m, struct profile *p, const char *code);
 /* Whether the profile is waiting for a person to sign in. */
 bool auth_needs_person(const struct profile *p);
 
-/* Called by auth when tokens arrived (ok) or the attempt failed (model.c). */
-void model_auth_done(struct model *m, struct profile *p, bool ok, const char *message);
+/* Called by auth when tokens arrived (ok) or the attempt failed, with why (model.c). */
+struct verr;
+void model_auth_done(struct model *m, struct profile *p, bool ok, const struct verr *why);
 
 #endif

@@ -89,6 +89,9 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 		cfg->keys[cfg->nkeys].key = xstrdup(name);
 		cfg->keys[cfg->nkeys].value = xstrdup(value);
 		cfg->nkeys++;
+	} else if (!strcmp(section, "cache")) {
+		if (!strcmp(name, "max_mb"))
+			cfg->cache_mb = atol(value);
 	} else if (!strcmp(section, "ui")) {
 		if (!strcmp(name, "theme")) {
 			free(cfg->theme);

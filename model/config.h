@@ -2,6 +2,7 @@
  *   [profile NAME]   vendor, base_url, credentials, environment, readonly, insecure, columns
  *   [keys]           ACTION = KEY [KEY...]   (the syntax the default key table is written in)
  *   [ui]             theme = NAME, mouse = yes|no
+ *   [cache]          max_mb = N (cached organizations beyond it are evicted, oldest first)
  * Secrets: "api_key" (and every key a driver lists in secret_keys) may instead come from
  * NAME_env = VARIABLE or NAME_command = shell command; they are resolved at load time
  * into memory only. A config readable by group or others is refused (as ssh does).
@@ -36,6 +37,7 @@ struct config {
 	size_t nkeys;
 	char *theme;
 	bool mouse;
+	long cache_mb;        /* [cache] max_mb: the database's size cap (0: 1024) */
 };
 
 /* Loads path into cfg. On failure returns false with a one-line message in err.

@@ -79,7 +79,7 @@ struct model *model_open(const struct model_opts *o, char *err, size_t errcap)
 		return NULL;
 	}
 	m->loop = loop_new();
-	struct http_opts ho = {.trace_path = o->trace_path};
+	struct http_opts ho = {.trace_path = o->trace_path, .backoff_base_ms = o->backoff_base_ms};
 	m->http = http_new(m->loop, &ho);
 	if (m->cfg.nprofiles) {
 		const char *name = o->profile ? o->profile : m->cfg.profiles[0].name;
@@ -390,15 +390,16 @@ uint64_t model_send(struct model *m, const struct profile *p, const struct vreq 
 	return id;
 }
 
-void model_auth_done(struct model *m, struct profile *p, bool ok, const char *message)
+void model_auth_done(struct model *m, struct profile *p, bool ok, const struct verr *why)
 {
 	if (!ok)
-		model_set_error(m, "%s: %s", p->name, message ? message : "sign-in failed");
+		model_set_error(m, "%s: %s", p->name, why ? why->msg : "sign-in failed");
 	else if (strstr(m->error, "sign-in"))
 		m->error[0] = '\0'; /* signed in: the request for it is answered */
 	m->dirty |= MODEL_DIRTY_STATUS;
-	/* Held requests go out, or fail with the reason; a pass over a snapshot, since
-	 * callbacks may send more. */
+	/* Held requests go out, or fail with the reason (its kind kept, so a network failure
+	 * of the sign-in stays a network failure); restart the walk after each callback,
+	 * which may send more. */
 	bool again = true;
 	while (again) {
 		again = false;
@@ -408,9 +409,9 @@ void model_auth_done(struct model *m, struct profile *p, bool ok, const char *me
 			if (ok) {
 				send_now(ps);
 			} else {
-				struct verr err;
-				verr_set(&err, VERR_AUTH, 401, "%s: sign-in failed: %s",
-					 p->vendor->label, message ? message : "no token");
+				struct verr err = why ? *why : (struct verr){.kind = VERR_AUTH};
+				if (!why)
+					verr_set(&err, VERR_AUTH, 401, "%s: sign-in failed", p->vendor->label);
 				struct vresp rs = {0};
 				finish_send(ps, &rs, &err);
 				again = true;

@@ -57,6 +57,7 @@ struct model_opts {
 	const char *trace_path;
 	bool readonly;
 	bool insecure_config;
+	long backoff_base_ms;         /* retry backoff (0: the engine's default, 250 ms) */
 };
 
 /* Opens config, store and engine. On failure returns NULL with a sentence in err. */

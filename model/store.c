@@ -986,3 +986,50 @@ int64_t store_fetched_at(struct store *s, const char *profile)
 	sqlite3_finalize(q);
 	return t;
 }
+
+int64_t store_size_bytes(struct store *s)
+{
+	sqlite3_stmt *q;
+	int64_t pages = 0, free_pages = 0, size = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT * FROM pragma_page_count(), pragma_freelist_count(),"
+				      " pragma_page_size()", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			pages = sqlite3_column_int64(q, 0);
+			free_pages = sqlite3_column_int64(q, 1);
+			size = sqlite3_column_int64(q, 2);
+		}
+		sqlite3_finalize(q);
+	}
+	return (pages - free_pages) * size;
+}
+
+long store_evict(struct store *s, int64_t max_bytes, const char *keep_profile)
+{
+	long evicted = 0;
+	/* Oldest fetches first, a batch at a time, never a row an unfinished op refers to,
+	 * and never the list being shown. Freed pages are reused by later writes. */
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+			       "DELETE FROM org WHERE rowid IN (SELECT rowid FROM org"
+			       " WHERE profile IS NOT ?1 AND NOT EXISTS (SELECT 1 FROM op WHERE"
+			       " op.profile=org.profile AND op.target=org.id AND op.state NOT IN"
+			       " ('done','cancelled')) ORDER BY fetched_at LIMIT 5000)",
+			       -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	while (store_size_bytes(s) > max_bytes) {
+		exec(s, "SAVEPOINT evict", NULL, 0);
+		sqlite3_bind_text(q, 1, keep_profile, -1, SQLITE_STATIC);
+		sqlite3_step(q);
+		long n = sqlite3_changes(s->db);
+		sqlite3_reset(q);
+		store_flush_fts(s);
+		exec(s, "RELEASE evict", NULL, 0);
+		if (n <= 0)
+			break;
+		evicted += n;
+	}
+	sqlite3_finalize(q);
+	if (evicted)
+		invalidate(s);
+	return evicted;
+}

@@ -68,6 +68,13 @@ void store_forget_position(struct store *s);
 long store_position(struct store *s, const struct store_query *q, const char *profile,
 		    const char *id, long cap);
 
+/* Bytes the database uses (pages in use, not the file's size). */
+int64_t store_size_bytes(struct store *s);
+/* The cache cap: removes the oldest fetched organizations (never ones an unfinished op
+ * refers to, never keep_profile's) until the database uses at most max_bytes. Returns how
+ * many rows went. */
+long store_evict(struct store *s, int64_t max_bytes, const char *keep_profile);
+
 /* Members of one organization, replaced wholesale on each fetch. */
 bool store_put_members(struct store *s, const char *profile, const char *org_id,
 		       const struct record_list *members, int64_t fetched_at);

@@ -91,6 +91,9 @@ static void finish(struct sync *s)
 		s->pr.complete = true;
 		/* Everything the vendor lists now was stored since wall_started: the rest is gone. */
 		store_prune(s->m->store, s->key, s->wall_started);
+		/* The cache cap: other lists' oldest rows make room for this one. */
+		long mb = s->m->cfg.cache_mb > 0 ? s->m->cfg.cache_mb : 1024;
+		store_evict(s->m->store, (int64_t)mb << 20, s->key);
 	}
 	save_progress(s);
 	s->m->dirty |= MODEL_DIRTY_LIST | MODEL_DIRTY_STATUS;

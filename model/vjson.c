@@ -89,9 +89,11 @@ cJSON *vj_parse(const struct vresp *rs, const char *vendor_label, struct verr *e
 bool vj_long(const cJSON *it, long long *out)
 {
 	if (cJSON_IsNumber(it)) {
-		if (it->valuedouble != floor(it->valuedouble))
+		double d = it->valuedouble;
+		/* out of range (1e300, inf, nan) would make the cast undefined */
+		if (d != floor(d) || !(d >= -0x1p63 && d < 0x1p63))
 			return false;
-		*out = (long long)it->valuedouble;
+		*out = (long long)d;
 		return true;
 	}
 	if (cJSON_IsString(it) && it->valuestring[0]) {

@@ -276,7 +276,8 @@ static void read_pagination(const cJSON *pgn, int nitems, struct vpage *pg)
 	else if (have_cur && have_pages)
 		pg->more = cur < pages;
 	else if (have_cur && pg->total >= 0 && per > 0)
-		pg->more = cur * per < pg->total;
+		/* cur * per < total, without the product (both are the vendor's numbers) */
+		pg->more = cur < pg->total / per + (pg->total % per != 0);
 	else
 		pg->more = nitems >= PER_PAGE;
 	/* An empty page past the end never promises more, whatever the links say. */

@@ -298,3 +298,28 @@ TEST(store, keyset_windows_equal_offset_windows_in_every_order)
 	store_close(s);
 	free(path);
 }
+
+TEST(store, eviction_keeps_pending_edits_and_the_shown_list)
+{
+	char *path;
+	struct store *s = fresh(&path);
+	fill(s, "old", 3000, NULL);   /* fetched_at 1000 */
+	fill(s, "shown", 3000, NULL);
+	/* An unfinished op on one old row: it must survive any cap. */
+	sqlite3_exec(store_db(s), "INSERT INTO op(profile,kind,target,state) VALUES('old','update','id00007','pending')",
+		     NULL, NULL, NULL);
+	int64_t before = store_size_bytes(s);
+	CU_ASSERT(before > 0);
+	long n = store_evict(s, before / 2, "shown");
+	CU_ASSERT(n > 0);
+	CU_ASSERT(store_size_bytes(s) <= before / 2 || n == 2999);
+	struct store_query q = {.profile = "shown", .sort_col = -1};
+	CU_ASSERT_EQUAL(store_count(s, &q, 100000), 3000);
+	struct record r;
+	CU_ASSERT(store_get_record(s, "old", "id00007", &r));
+	record_free(&r);
+	/* Nothing to do under the cap. */
+	CU_ASSERT_EQUAL(store_evict(s, before * 4, "shown"), 0);
+	store_close(s);
+	free(path);
+}
