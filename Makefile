@@ -145,17 +145,23 @@ $(FUZZ_BUILD)/libfuzzdeck.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz_vendor_%: tests/fuzz/fuzz_vendor.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -DFUZZ_VENDOR='"$*"' -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+# Static pattern rules: each applies to its own binaries only (never to the .d files).
+FUZZ_VENDOR_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_vendor_,$(FUZZ_VENDORS))
+FUZZ_OTHER_BINS  := $(addprefix $(FUZZ_BUILD)/fuzz_,theme text)
+FUZZ_LINK = $(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
 
-$(FUZZ_BUILD)/fuzz_highq_xml: tests/fuzz/fuzz_vendor.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -DFUZZ_VENDOR='"highq"' -DFUZZ_XML -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+$(FUZZ_VENDOR_BINS): $(FUZZ_BUILD)/fuzz_vendor_%: tests/fuzz/fuzz_vendor.c $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_LINK) -DFUZZ_VENDOR='"$*"'
 
-$(FUZZ_BUILD)/fuzz_config: tests/fuzz/fuzz_config.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -Wl,--wrap=popen,--wrap=pclose -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+$(FUZZ_BUILD)/fuzz_highq_xml: tests/fuzz/fuzz_vendor.c $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_LINK) -DFUZZ_VENDOR='"highq"' -DFUZZ_XML
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/common.h $(FUZZ_BUILD)/libfuzzdeck.a
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+# config strings may name a shell command: popen is wrapped so none ever runs
+$(FUZZ_BUILD)/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_LINK) -Wl,--wrap=popen,--wrap=pclose
+
+$(FUZZ_OTHER_BINS): $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libfuzzdeck.a
+	$(FUZZ_LINK)
 
 fuzz-build: $(FUZZ_BINS)
 
