@@ -186,9 +186,6 @@ static void scroll_to(struct help *h, int top)
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct help *h = (struct help *)p;
-	/* Terminals send CR for Enter (the ui sets nonl): it means what Enter is bound to. */
-	if (a == ACT_NONE && (k == '\r' || k == KEY_ENTER))
-		a = keymap_lookup('\n');
 	switch (a) {
 	case ACT_MOVE_DOWN: scroll_to(h, h->top + 1); return PR_HANDLED;
 	case ACT_MOVE_UP: scroll_to(h, h->top - 1); return PR_HANDLED;

@@ -364,19 +364,15 @@ static void move_to(struct oplog *s, long sel)
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct oplog *s = (struct oplog *)p;
-	/* Terminals send CR for Enter (the ui sets nonl): it means what Enter is bound to. */
-	if (a == ACT_NONE && (k == '\r' || k == KEY_ENTER))
-		a = keymap_lookup('\n');
 	struct model *m = ui_model(ui);
 	long page = s->height > 1 ? s->height - 1 : 1;
 	const struct op *o = selected(s);
+	long to = ui_list_move(a, s->sel, (long)s->nops, page);
+	if (to >= 0) {
+		move_to(s, to);
+		return PR_HANDLED;
+	}
 	switch (a) {
-	case ACT_MOVE_DOWN: move_to(s, s->sel + 1); return PR_HANDLED;
-	case ACT_MOVE_UP: move_to(s, s->sel - 1); return PR_HANDLED;
-	case ACT_PAGE_DOWN: move_to(s, s->sel + page); return PR_HANDLED;
-	case ACT_PAGE_UP: move_to(s, s->sel - page); return PR_HANDLED;
-	case ACT_FIRST: move_to(s, 0); return PR_HANDLED;
-	case ACT_LAST: move_to(s, (long)s->nops - 1); return PR_HANDLED;
 	case ACT_BACK: case ACT_CLOSE: return PR_CLOSE;
 	case ACT_HELP:
 		ui_push(ui, pane_help_new(ui, p));

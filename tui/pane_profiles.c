@@ -123,11 +123,13 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct profiles *s = (struct profiles *)p;
 	struct model *m = ui_model(ui);
+	/* A short list: a page is all of it. */
+	long to = ui_list_move(a, s->sel, (long)s->n, (long)s->n);
+	if (to >= 0) {
+		move_to(s, to);
+		return PR_HANDLED;
+	}
 	switch (a) {
-	case ACT_MOVE_DOWN: move_to(s, s->sel + 1); return PR_HANDLED;
-	case ACT_MOVE_UP: move_to(s, s->sel - 1); return PR_HANDLED;
-	case ACT_FIRST: case ACT_PAGE_UP: move_to(s, 0); return PR_HANDLED;
-	case ACT_LAST: case ACT_PAGE_DOWN: move_to(s, (long)s->n - 1); return PR_HANDLED;
 	case ACT_BACK: case ACT_CLOSE: case ACT_PROFILES: return PR_CLOSE;
 	case ACT_HELP:
 		ui_push(ui, pane_help_new(ui, p));

@@ -190,6 +190,22 @@ static void pop(struct ui *ui)
 	ui->prompt_on = false;
 }
 
+long ui_list_move(enum action a, long sel, long n, long page)
+{
+	switch (a) {
+	case ACT_MOVE_DOWN: sel++; break;
+	case ACT_MOVE_UP: sel--; break;
+	case ACT_PAGE_DOWN: sel += page; break;
+	case ACT_PAGE_UP: sel -= page; break;
+	case ACT_FIRST: sel = 0; break;
+	case ACT_LAST: sel = n - 1; break;
+	default: return -1;
+	}
+	if (sel >= n)
+		sel = n - 1;
+	return sel < 0 ? 0 : sel;
+}
+
 void ui_close_pane(struct ui *ui, struct pane *p)
 {
 	for (int i = ui->depth - 1; i >= 0; i--) {
