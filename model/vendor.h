@@ -195,5 +195,12 @@ enum verr_kind verr_kind_for_status(long status);
  * line of text), for error messages; writes "" for an empty body. */
 void verr_body_excerpt(const struct vresp *rs, char *out, size_t cap);
 const char *verr_kind_name(enum verr_kind k);
+/* Replaces every copy of secret (3 characters or more) in msg with "***", in place. */
+void verr_scrub(char *msg, const char *secret);
+/* ... of every secret the profile holds (a vendor may echo what it was sent). */
+void verr_scrub_profile(const struct profile *p, char *msg);
+/* Vendor text made fit for a sentence: control characters to spaces, no trailing full
+ * stop or space. */
+void verr_sentence(const char *s, char *out, size_t cap);
 
 #endif

@@ -1,5 +1,6 @@
 /* Driver helpers shared by every vendor file, and the list of drivers. */
 #include "model/vendor.h"
+#include "model/config.h"
 #include "net/buf.h"
 #include "net/xalloc.h"
 
@@ -156,4 +157,35 @@ void verr_body_excerpt(const struct vresp *rs, char *out, size_t cap)
 		return;
 	}
 	plain(b, n > 200 ? 200 : n, out, cap);
+}
+
+void verr_scrub(char *msg, const char *secret)
+{
+	size_t n = secret ? strlen(secret) : 0;
+	if (n < 3)
+		return;
+	for (char *hit; (hit = strstr(msg, secret));) {
+		memcpy(hit, "***", 3);
+		memmove(hit + 3, hit + n, strlen(hit + n) + 1);
+	}
+}
+
+void verr_scrub_profile(const struct profile *p, char *msg)
+{
+	if (!p)
+		return;
+	const char *secrets[16];
+	profile_secrets(p, secrets, 16);
+	for (int i = 0; secrets[i]; i++)
+		verr_scrub(msg, secrets[i]);
+}
+
+void verr_sentence(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (; s && *s && o + 1 < cap; s++)
+		out[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
+	out[o] = '\0';
+	while (o && (out[o - 1] == '.' || isspace((unsigned char)out[o - 1])))
+		out[--o] = '\0';
 }

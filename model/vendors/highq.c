@@ -888,33 +888,12 @@ static bool oauth_token_parse(const struct vresp *rs, char **access, char **refr
 
 /* ---- errors ---- */
 
-/* Removes every secret the profile holds from msg (a vendor may echo what it was sent). */
-static void redact(const struct profile *p, char *msg)
-{
-	if (!p)
-		return;
-	for (int i = 0; secret_keys[i]; i++) {
-		const char *s = profile_get(p, secret_keys[i]);
-		size_t n = s ? strlen(s) : 0;
-		if (n < 4)
-			continue;
-		for (char *hit = strstr(msg, s); hit; hit = strstr(hit, s)) {
-			memcpy(hit, "***", 3);
-			memmove(hit + 3, hit + n, strlen(hit + n) + 1);
-		}
-	}
-}
-
 /* The summary as part of a sentence: printable, no trailing full stop, first letter lower
  * unless it starts an acronym ("API ..."). */
 static void summary_text(const char *s, char *out, size_t cap)
 {
-	size_t o = 0;
-	for (; *s && o + 1 < cap; s++)
-		out[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
-	out[o] = '\0';
-	while (o && (out[o - 1] == '.' || isspace((unsigned char)out[o - 1])))
-		out[--o] = '\0';
+	verr_sentence(s, out, cap);
+	size_t o = strlen(out);
 	if (o > 1 && isupper((unsigned char)out[0]) && !isupper((unsigned char)out[1]))
 		out[0] = (char)tolower((unsigned char)out[0]);
 }
@@ -1016,7 +995,7 @@ static void describe(const struct profile *p, const struct vresp *rs, bool token
 			verr_set(err, kind, rs->status, LABEL ": %s (HTTP %ld, empty answer)",
 				 verr_kind_name(kind), rs->status);
 	}
-	redact(p, err->msg);
+	verr_scrub_profile(p, err->msg);
 }
 
 static void error_parse(const struct profile *p, const struct vresp *rs, struct verr *err)

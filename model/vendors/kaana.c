@@ -514,31 +514,6 @@ static bool related_parse(const struct profile *p, const char *kind, const struc
 
 /* ---- errors ---- */
 
-static void redact(const struct profile *p, char *msg)
-{
-	for (int i = 0; p && secret_keys[i]; i++) {
-		const char *s = profile_get(p, secret_keys[i]);
-		size_t n = s ? strlen(s) : 0;
-		if (n < 4)
-			continue;
-		for (char *hit = strstr(msg, s); hit; hit = strstr(hit, s)) {
-			memcpy(hit, "***", 3);
-			memmove(hit + 3, hit + n, strlen(hit + n) + 1);
-		}
-	}
-}
-
-/* Vendor text made fit for a sentence: control characters out, no trailing full stop. */
-static void clean(const char *s, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (; s && *s && o + 1 < cap; s++)
-		out[o++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
-	out[o] = '\0';
-	while (o && (out[o - 1] == '.' || isspace((unsigned char)out[o - 1])))
-		out[--o] = '\0';
-}
-
 static bool mentions(const char *s, const char *word)
 {
 	for (size_t n = strlen(word); *s; s++)
@@ -555,9 +530,9 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
 	if (cJSON_IsString(m))
-		clean(m->valuestring, msg, sizeof msg);
+		verr_sentence(m->valuestring, msg, sizeof msg);
 	if (cJSON_IsString(e))
-		clean(e->valuestring, reason, sizeof reason);
+		verr_sentence(e->valuestring, reason, sizeof reason);
 	if (!msg[0] && reason[0])
 		snprintf(msg, sizeof msg, "%s", reason);
 	cJSON_Delete(j);
@@ -594,7 +569,7 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 			verr_set(err, kind, rs->status, LABEL ": %s (HTTP %ld, empty answer)",
 				 verr_kind_name(kind), rs->status);
 	}
-	redact(p, err->msg);
+	verr_scrub_profile(p, err->msg);
 }
 
 /* First-run setup (model/vendor.h). */

@@ -417,17 +417,6 @@ static void tidy(char *s)
 		strcpy(s + 197, "...");
 }
 
-static void scrub(char *s, const char *secret)
-{
-	size_t n = secret ? strlen(secret) : 0;
-	if (n < 3)
-		return;
-	for (char *hit; (hit = strstr(s, secret));) {
-		memcpy(hit, "***", 3);
-		memmove(hit + 3, hit + n, strlen(hit + n) + 1);
-	}
-}
-
 static bool body_has(const struct vresp *rs, const char *s)
 {
 	size_t n = strlen(s);
@@ -476,7 +465,7 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 	}
 	free(msg);
 	free(name);
-	scrub(err->msg, profile_get(p, "api_key"));
+	verr_scrub(err->msg, profile_get(p, "api_key"));
 }
 
 /* First-run setup (model/vendor.h). */

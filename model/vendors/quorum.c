@@ -599,18 +599,6 @@ static bool members_parse(const struct profile *p, const struct vresp *rs, struc
 
 /* ---- errors ---- */
 
-/* Replaces every copy of secret in s with "***", in place (s only shrinks). */
-static void scrub(char *s, const char *secret)
-{
-	size_t n = secret ? strlen(secret) : 0;
-	if (n < 3)
-		return;
-	for (char *hit; (hit = strstr(s, secret));) {
-		memcpy(hit, "***", 3);
-		memmove(hit + 3, hit + n, strlen(hit + n) + 1);
-	}
-}
-
 /* Also hides whatever follows "api_key=" (a URL quoted in the body, meta.next). */
 static void scrub_param(char *s)
 {
@@ -721,7 +709,7 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 				 verr_kind_name(kind), rs->status);
 	}
 	free(msg);
-	scrub(err->msg, profile_get(p, "api_key"));
+	verr_scrub(err->msg, profile_get(p, "api_key"));
 	scrub_param(err->msg);
 }
 
