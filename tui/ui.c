@@ -10,6 +10,7 @@
 #include "tui/theme.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <panel.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,6 +30,7 @@ struct ui {
 	WINDOW *title, *body, *status, *bottom;
 	int rows, cols;
 	bool too_small;
+	bool small_shown;
 	bool quit;
 	bool status_dirty, bottom_dirty, title_dirty;
 	char message[256];
@@ -46,11 +48,28 @@ struct ui {
 };
 
 static volatile sig_atomic_t got_term;
+static int term_pipe[2] = {-1, -1};
 
+/* SIGTERM/SIGHUP/SIGINT: a flag, and a byte down a pipe the loop watches, so a signal
+ * that lands just before poll() still wakes it. */
 static void on_term(int sig)
 {
 	(void)sig;
 	got_term = 1;
+	if (term_pipe[1] >= 0) {
+		int saved = errno;
+		ssize_t r = write(term_pipe[1], "t", 1);
+		(void)r;
+		errno = saved;
+	}
+}
+
+static void on_term_pipe(void *arg, int fd, short revents)
+{
+	char b[16];
+	while (read(fd, b, sizeof b) > 0)
+		;
+	((struct ui *)arg)->quit = true;
 }
 
 struct model *ui_model(struct ui *ui)
@@ -101,6 +120,7 @@ static void layout(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	ui->too_small = ui->rows < 6 || ui->cols < 30;
+	ui->small_shown = false;
 	free_base_windows(ui);
 	if (ui->too_small)
 		return;
@@ -443,14 +463,14 @@ static void draw_bottom(struct ui *ui)
 static void draw(struct ui *ui)
 {
 	if (ui->too_small) {
-		static bool shown;
-		if (!shown) {
+		/* Drawn once per resize into the small size; the panes wait for room. */
+		if (!ui->small_shown) {
 			erase();
 			mvaddstr(0, 0, "Terminal too small");
 			mvaddstr(1, 0, "(30x6 at least)");
 			wnoutrefresh(stdscr);
 			doupdate();
-			shown = true;
+			ui->small_shown = true;
 		}
 		return;
 	}
@@ -605,6 +625,14 @@ int ui_run(struct model *m, const struct ui_opts *o)
 	buf_init(&ui->prompt_text);
 	text_init();
 
+	if (pipe(term_pipe) == 0) {
+		for (int i = 0; i < 2; i++) {
+			fcntl(term_pipe[i], F_SETFD, FD_CLOEXEC);
+			fcntl(term_pipe[i], F_SETFL, O_NONBLOCK);
+		}
+	} else {
+		term_pipe[0] = term_pipe[1] = -1;
+	}
 	struct sigaction sa = {0};
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
@@ -637,6 +665,8 @@ int ui_run(struct model *m, const struct ui_opts *o)
 	if (m->first_run)
 		ui_push(ui, pane_setup_new(ui));
 	loop_io(m->loop, STDIN_FILENO, POLLIN, on_stdin, ui);
+	if (term_pipe[0] >= 0)
+		loop_io(m->loop, term_pipe[0], POLLIN, on_term_pipe, ui);
 	model_refresh(m);
 
 	while (!ui->quit && !got_term) {
@@ -649,6 +679,12 @@ int ui_run(struct model *m, const struct ui_opts *o)
 			handle_key(ui, key);
 	}
 	loop_io(m->loop, STDIN_FILENO, 0, NULL, NULL);
+	if (term_pipe[0] >= 0) {
+		loop_io(m->loop, term_pipe[0], 0, NULL, NULL);
+		close(term_pipe[0]);
+		close(term_pipe[1]);
+		term_pipe[0] = term_pipe[1] = -1;
+	}
 	if (ui->spin_timer)
 		loop_timer_cancel(m->loop, ui->spin_timer);
 	while (ui->depth)
