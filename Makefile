@@ -148,7 +148,7 @@ $(FUZZ_BUILD)/libfuzzdeck.a: $(FUZZ_LIB_OBJ)
 # Static pattern rules: each applies to its own binaries only (never to the .d files).
 FUZZ_VENDOR_BINS := $(addprefix $(FUZZ_BUILD)/fuzz_vendor_,$(FUZZ_VENDORS))
 FUZZ_OTHER_BINS  := $(addprefix $(FUZZ_BUILD)/fuzz_,theme text)
-FUZZ_LINK = $(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
+FUZZ_LINK = $(FUZZ_COMPILE) $(WARN) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libfuzzdeck.a $(APP_LIBS) -lm
 
 $(FUZZ_VENDOR_BINS): $(FUZZ_BUILD)/fuzz_vendor_%: tests/fuzz/fuzz_vendor.c $(FUZZ_BUILD)/libfuzzdeck.a
 	$(FUZZ_LINK) -DFUZZ_VENDOR='"$*"'

@@ -674,8 +674,19 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		return PR_HANDLED;
 	case ACT_OPEN: case ACT_EDIT: case ACT_CREATE: case ACT_DUPLICATE: case ACT_DELETE:
 		return org_action(l, ui, a);
-	case ACT_NONE:
-		return PR_IGNORED;
+	case ACT_NONE: {
+		/* The mouse, when [ui] mouse = yes: a click selects, the wheel scrolls. */
+		MEVENT ev;
+		if (k != KEY_MOUSE || getmouse(&ev) != OK)
+			return PR_IGNORED;
+		if (ev.bstate & BUTTON4_PRESSED)
+			move_to(l, l->sel - 3);
+		else if (ev.bstate & BUTTON5_PRESSED)
+			move_to(l, l->sel + 3);
+		else if ((ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && ev.y >= 2)
+			move_to(l, l->top + ev.y - 2); /* below the title and the column header */
+		return PR_HANDLED;
+	}
 	case ACT_CLOSE:
 		return PR_CLOSE;
 	default:

@@ -45,7 +45,6 @@ report() {
 
 passed=0
 failed=0
-set -- "$@"
 while [ $# -gt 0 ]; do
 	batch=""
 	n=0
