@@ -44,14 +44,17 @@ static void row(const char *what, const char *measured, const char *target, bool
 	printf("| %-44s | %-24s | %-18s | %-4s |\n", what, measured, target, ok ? "met" : "MISS");
 }
 
-static const char *const w1[] = {"Northwind", "Bluefield", "Ironbridge", "Silverline", "Brightwater",
-				 "Oakridge", "Redstone", "Clearpath", "Summit", "Harbor", "Granite",
-				 "Evergreen", "Westbrook", "Lakeshore", "Pioneer", "Cobalt", "Meridian",
-				 "Falcon", "Juniper", "Keystone", "Café", "Müller", "Søren", "Zürich"};
-static const char *const w2[] = {"Analytics", "Logistics", "Health", "Partners", "Capital", "Energy",
-				 "Foods", "Labs", "Systems", "Consulting", "Media", "Robotics",
-				 "Textiles", "Pharma", "Legal", "Insurance", "Software", "Freight"};
-static const char *const w3[] = {"Inc", "Ltd", "LLC", "GmbH", "Group", "Co", "PLC", "AG", "SA", "BV"};
+static const char *const w1[] = {
+    "Northwind", "Bluefield", "Ironbridge", "Silverline", "Brightwater", "Oakridge",
+    "Redstone",	 "Clearpath", "Summit",	    "Harbor",	  "Granite",	 "Evergreen",
+    "Westbrook", "Lakeshore", "Pioneer",    "Cobalt",	  "Meridian",	 "Falcon",
+    "Juniper",	 "Keystone",  "Café",	    "Müller",	  "Søren",	 "Zürich"};
+static const char *const w2[] = {"Analytics", "Logistics", "Health",   "Partners", "Capital",
+				 "Energy",    "Foods",	   "Labs",     "Systems",  "Consulting",
+				 "Media",     "Robotics",  "Textiles", "Pharma",   "Legal",
+				 "Insurance", "Software",  "Freight"};
+static const char *const w3[] = {"Inc", "Ltd", "LLC", "GmbH", "Group",
+				 "Co",	"PLC", "AG",  "SA",   "BV"};
 
 static void build(struct store *s)
 {
@@ -64,7 +67,8 @@ static void build(struct store *s)
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			struct record *r = record_list_push(&l);
 			r->id = xasprintf("%024lx", i);
-			r->name = xasprintf("%s %s %s %ld", w1[x % 24], w2[(x >> 8) % 18], w3[(x >> 16) % 10], i);
+			r->name = xasprintf("%s %s %s %ld", w1[x % 24], w2[(x >> 8) % 18],
+					    w3[(x >> 16) % 10], i);
 			char *e = xasprintf("info%ld@%s.example", i, w2[(x >> 24) % 18]);
 			record_set(r, "email", e);
 			free(e);
@@ -114,11 +118,12 @@ static void bench_store(const char *path)
 	/* Filter keystrokes as the list pane runs them: the first window, then a count capped
 	 * at 1,000, each with a 10 ms budget; what a budget cut short is completed once typing
 	 * pauses (timed separately). */
-	static const char *const typed[] = {"n", "no", "nor", "nort", "northw", "northwind",
-					    "c", "ca", "caf", "cafe", "cafe l", "cafe labs",
-					    "4", "42", "421", "4213", "zq", "zqx", "zqxj", "m", "mu",
-					    "mul", "mull", "muller", "info9", "info99", "info999",
-					    "s", "sy", "sys", "syst", "system", "pharma g", "x"};
+	static const char *const typed[] = {
+	    "n",   "no",   "nor",    "nort",   "northw",    "northwind", "c",
+	    "ca",  "caf",  "cafe",   "cafe l", "cafe labs", "4",	 "42",
+	    "421", "4213", "zq",     "zqx",    "zqxj",	    "m",	 "mu",
+	    "mul", "mull", "muller", "info9",  "info99",    "info999",	 "s",
+	    "sy",  "sys",  "syst",   "system", "pharma g",  "x"};
 	int nk = (int)(sizeof typed / sizeof typed[0]);
 	double t[64], done_worst = 0;
 	int cut = 0;
@@ -148,13 +153,15 @@ static void bench_store(const char *path)
 					done_worst = d;
 			}
 			if (rep == 1 && getenv("BENCH_VERBOSE"))
-				fprintf(stderr, "%-12s key %7.2f ms%s  count %ld  completion %7.2f ms\n",
+				fprintf(stderr,
+					"%-12s key %7.2f ms%s  count %ld  completion %7.2f ms\n",
 					typed[i], t[i], partial ? " (cut)" : "", c, d);
 		}
 	q.filter = NULL;
 	double med = pct(t, nk, 0.5), p95 = pct(t, nk, 0.95);
 	snprintf(buf, sizeof buf, "median %.2f, p95 %.2f ms", med, p95);
-	row("one filter keystroke (34 typed prefixes)", buf, "<= 16 / <= 30 ms", med <= 16 && p95 <= 30);
+	row("one filter keystroke (34 typed prefixes)", buf, "<= 16 / <= 30 ms",
+	    med <= 16 && p95 <= 30);
 	snprintf(buf, sizeof buf, "%d of 34, worst %.0f ms", cut, done_worst);
 	row("  cut by the budget, completed after a pause", buf, "(no target)", true);
 
@@ -220,8 +227,8 @@ static double sync_rate(const char *config, const char *profile, const char *dir
 {
 	char *db = xasprintf("%s/sync-%d.db", dir, parallel);
 	unlink(db);
-	struct model_opts o = {.config_path = config, .db_path = db, .profile = profile,
-			       .insecure_config = true};
+	struct model_opts o = {
+	    .config_path = config, .db_path = db, .profile = profile, .insecure_config = true};
 	char err[256];
 	struct model *m = model_open(&o, err, sizeof err);
 	if (!m) {
@@ -268,11 +275,14 @@ int main(int argc, char **argv)
 		snprintf(buf, sizeof buf, "%.0f rows/s: %.1fx", seq, par / seq);
 		row("  vs one page at a time", buf, ">= 4x faster", par >= 4 * seq);
 		if (argc >= 6) {
-			/* The same comparison where the vendor takes 50 ms a page, as real ones do. */
+			/* The same comparison where the vendor takes 50 ms a page, as real ones do.
+			 */
 			par = sync_rate(argv[5], "clinchpad-demo", argv[3], 6, &rows_p);
 			seq = sync_rate(argv[5], "clinchpad-demo", argv[3], 1, &rows_s);
-			snprintf(buf, sizeof buf, "%.0f vs %.0f rows/s: %.1fx", par, seq, par / seq);
-			row("20,000 orgs at 50 ms a page: 6 vs 1 in flight", buf, ">= 4x faster", par >= 4 * seq);
+			snprintf(buf, sizeof buf, "%.0f vs %.0f rows/s: %.1fx", par, seq,
+				 par / seq);
+			row("20,000 orgs at 50 ms a page: 6 vs 1 in flight", buf, ">= 4x faster",
+			    par >= 4 * seq);
 		}
 	}
 	return 0;

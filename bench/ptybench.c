@@ -80,7 +80,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *mode = argv[1];
-	struct winsize ws = {.ws_col = (unsigned short)atoi(argv[2]), .ws_row = (unsigned short)atoi(argv[3])};
+	struct winsize ws = {.ws_col = (unsigned short)atoi(argv[2]),
+			     .ws_row = (unsigned short)atoi(argv[3])};
 	pid_t pid = forkpty(&master, NULL, NULL, &ws);
 	if (pid == 0) {
 		setenv("TERM", "xterm-256color", 1);

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REFRESH_AHEAD_S 60   /* refresh when the access token has less than this left */
+#define REFRESH_AHEAD_S 60 /* refresh when the access token has less than this left */
 
 static bool is_oauth(const struct profile *p)
 {
@@ -45,8 +45,8 @@ static void save_refresh(struct model *m, const struct profile *p, const char *t
 	mkdir(dir, 0700);
 	char *tmp = xasprintf("%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = fd >= 0 && write(fd, token, strlen(token)) == (ssize_t)strlen(token) &&
-		  fsync(fd) == 0;
+	bool ok =
+	    fd >= 0 && write(fd, token, strlen(token)) == (ssize_t)strlen(token) && fsync(fd) == 0;
 	if (fd >= 0)
 		close(fd);
 	if (!ok || rename(tmp, path) != 0)
@@ -120,13 +120,16 @@ static void on_token(void *arg, const struct http_resp *hr)
 	free(tc);
 	profile_set(p, "auth_state", "");
 	const struct vendor *v = p->vendor;
-	struct vresp rs = {.status = hr->status, .body = hr->body, .len = hr->len,
+	struct vresp rs = {.status = hr->status,
+			   .body = hr->body,
+			   .len = hr->len,
 			   .content_type = hr->content_type};
 	struct verr err = {.kind = VERR_NONE};
 	char *access = NULL, *refresh = NULL;
 	long expires = 0;
 	if (hr->error != HTTP_OK) {
-		verr_set(&err, VERR_NETWORK, 0, "%s: signing in failed: %s", v->label, hr->error_text);
+		verr_set(&err, VERR_NETWORK, 0, "%s: signing in failed: %s", v->label,
+			 hr->error_text);
 	} else if (hr->status >= 500) {
 		v->error_parse(p, &rs, &err);
 		err.kind = VERR_SERVER;
@@ -134,7 +137,8 @@ static void on_token(void *arg, const struct http_resp *hr)
 		v->error_parse(p, &rs, &err);
 	} else if (!v->oauth_token_parse(&rs, &access, &refresh, &expires, &err)) {
 		if (err.kind == VERR_NONE)
-			verr_set(&err, VERR_PARSE, rs.status, "%s: the sign-in answer was not understood", v->label);
+			verr_set(&err, VERR_PARSE, rs.status,
+				 "%s: the sign-in answer was not understood", v->label);
 	}
 	if (access) {
 		char exp[32];
@@ -161,13 +165,15 @@ static void on_token(void *arg, const struct http_resp *hr)
 	free(refresh);
 }
 
-static void request_tokens(struct model *m, struct profile *p, const char *code, const char *refresh)
+static void request_tokens(struct model *m, struct profile *p, const char *code,
+			   const char *refresh)
 {
 	struct vreq rq;
 	if (!p->vendor->oauth_token_req || !p->vendor->oauth_token_req(p, code, refresh, &rq)) {
 		profile_set(p, "auth_state", "person");
 		struct verr err;
-		verr_set(&err, VERR_AUTH, 0, "%s: signing in is not possible with this profile's settings",
+		verr_set(&err, VERR_AUTH, 0,
+			 "%s: signing in is not possible with this profile's settings",
 			 p->vendor->label);
 		model_auth_done(m, p, false, &err);
 		return;
@@ -178,8 +184,13 @@ static void request_tokens(struct model *m, struct profile *p, const char *code,
 	for (int i = 0; i < rq.nheaders; i++)
 		hdrs[i] = rq.headers[i];
 	hdrs[rq.nheaders] = NULL;
-	struct http_req hr = {.method = rq.method, .url = rq.url, .headers = hdrs, .body = rq.body,
-			      .userpwd = rq.userpwd, .idempotent = false, .insecure = p->insecure,
+	struct http_req hr = {.method = rq.method,
+			      .url = rq.url,
+			      .headers = hdrs,
+			      .body = rq.body,
+			      .userpwd = rq.userpwd,
+			      .idempotent = false,
+			      .insecure = p->insecure,
 			      .secrets = secrets};
 	struct token_call *tc = xcalloc(1, sizeof *tc);
 	tc->m = m;
@@ -211,7 +222,8 @@ bool auth_ready(struct model *m, struct profile *p, bool *needs_person)
 char *auth_authorize_url(struct model *m, const struct profile *p)
 {
 	(void)m;
-	return is_oauth(p) && p->vendor->oauth_authorize_url ? p->vendor->oauth_authorize_url(p) : NULL;
+	return is_oauth(p) && p->vendor->oauth_authorize_url ? p->vendor->oauth_authorize_url(p)
+							     : NULL;
 }
 
 void auth_submit_code(struct model *m, struct profile *p, const char *code)

@@ -127,9 +127,10 @@ static char *run_secret_command(const char *cmd)
 
 static bool resolve_secrets(struct config *cfg, struct profile *p, char *err, size_t errcap)
 {
-	static const char *const generic[] = {"api_key", "client_secret", "session_cookie",
+	static const char *const generic[] = {"api_key",  "client_secret", "session_cookie",
 					      "password", "refresh_token", NULL};
-	const char *const *keys = p->vendor && p->vendor->secret_keys ? p->vendor->secret_keys : generic;
+	const char *const *keys =
+	    p->vendor && p->vendor->secret_keys ? p->vendor->secret_keys : generic;
 	for (int i = 0; keys[i]; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "%s_env", keys[i]);
@@ -137,7 +138,8 @@ static bool resolve_secrets(struct config *cfg, struct profile *p, char *err, si
 		if (env) {
 			const char *v = getenv(env);
 			if (!v || !*v) {
-				snprintf(err, errcap, "%s: profile %s: %s names $%s, which is not set",
+				snprintf(err, errcap,
+					 "%s: profile %s: %s names $%s, which is not set",
 					 cfg->path, p->name, name, env);
 				return false;
 			}
@@ -172,10 +174,11 @@ bool config_load(struct config *cfg, const char *path, bool allow_insecure, char
 		return false;
 	}
 	if (!allow_insecure && (sb.st_mode & 077)) {
-		snprintf(err, errcap,
-			 "%s is readable by others and may hold API keys; fix it with: chmod 600 %s "
-			 "(or run with --insecure-config)",
-			 path, path);
+		snprintf(
+		    err, errcap,
+		    "%s is readable by others and may hold API keys; fix it with: chmod 600 %s "
+		    "(or run with --insecure-config)",
+		    path, path);
 		return false;
 	}
 	struct parse_state st = {cfg, err, errcap, false};
@@ -200,10 +203,11 @@ bool config_load(struct config *cfg, const char *path, bool allow_insecure, char
 			/* A real QuestionPro account names its datacenter instead of a URL. */
 			p->base_url = questionpro_datacenter_url(dc);
 			if (!p->base_url) {
-				snprintf(err, errcap,
-					 "%s: profile %s: unknown datacenter '%s' (known: com, eu, ca, "
-					 "sg, au, ae, sa, ksa)",
-					 path, p->name, dc);
+				snprintf(
+				    err, errcap,
+				    "%s: profile %s: unknown datacenter '%s' (known: com, eu, ca, "
+				    "sg, au, ae, sa, ksa)",
+				    path, p->name, dc);
 				return false;
 			}
 		}
@@ -267,13 +271,15 @@ void profile_set(struct profile *p, const char *key, const char *value)
 
 size_t profile_secrets(const struct profile *p, const char **out, size_t cap)
 {
-	static const char *const generic[] = {"api_key", "client_secret", "session_cookie",
-					      "password", "access_token", "refresh_token", NULL};
+	static const char *const generic[] = {"api_key",  "client_secret", "session_cookie",
+					      "password", "access_token",  "refresh_token",
+					      NULL};
 	size_t n = 0;
 	for (int pass = 0; pass < 2; pass++) {
-		const char *const *keys = pass == 0 ? generic
-				       : (p->vendor && p->vendor->secret_keys ? p->vendor->secret_keys
-									      : NULL);
+		const char *const *keys =
+		    pass == 0
+			? generic
+			: (p->vendor && p->vendor->secret_keys ? p->vendor->secret_keys : NULL);
 		for (int i = 0; keys && keys[i] && n + 1 < cap; i++) {
 			const char *v = profile_get(p, keys[i]);
 			if (v && strlen(v) >= 4)
@@ -308,7 +314,8 @@ bool config_append_profile(const char *path, const char *name, const struct kv *
 {
 	for (size_t i = 0; i <= n; i++) {
 		const char *v = i < n ? kv[i].value : name;
-		if (!v || !v[0] || strpbrk(v, "\r\n;[]") || (i < n && strpbrk(kv[i].key, "\r\n=;"))) {
+		if (!v || !v[0] || strpbrk(v, "\r\n;[]") ||
+		    (i < n && strpbrk(kv[i].key, "\r\n=;"))) {
 			snprintf(err, errcap, "%s: empty, or holds a line break, ';' or brackets",
 				 i < n ? kv[i].key : "profile name");
 			return false;

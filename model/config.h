@@ -21,11 +21,11 @@ struct kv {
 struct profile {
 	char *name;
 	const struct vendor *vendor;
-	char *base_url;       /* without a trailing slash */
-	char *environment;    /* production | staging | sandbox | NULL */
+	char *base_url;	   /* without a trailing slash */
+	char *environment; /* production | staging | sandbox | NULL */
 	bool readonly;
-	bool insecure;        /* TLS verification off: only when the profile says so */
-	struct kv *kv;        /* every key of the section, plus runtime values (tokens) */
+	bool insecure; /* TLS verification off: only when the profile says so */
+	struct kv *kv; /* every key of the section, plus runtime values (tokens) */
 	size_t nkv;
 };
 
@@ -33,11 +33,11 @@ struct config {
 	char *path;
 	struct profile *profiles;
 	size_t nprofiles;
-	struct kv *keys;      /* [keys] overrides, in file order */
+	struct kv *keys; /* [keys] overrides, in file order */
 	size_t nkeys;
 	char *theme;
 	bool mouse;
-	long cache_mb;        /* [cache] max_mb: the database's size cap (0: 1024) */
+	long cache_mb; /* [cache] max_mb: the database's size cap (0: 1024) */
 };
 
 /* Loads path into cfg. On failure returns false with a one-line message in err.

@@ -34,8 +34,8 @@ char *fold_text(const char *s)
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)valid, 0, &out,
 					  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-						  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-						  UTF8PROC_IGNORE | UTF8PROC_COMPAT);
+					      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+					      UTF8PROC_IGNORE | UTF8PROC_COMPAT);
 	if (n < 0 || !out) {
 		free(out);
 		return valid;

@@ -19,11 +19,11 @@
 struct pending_send {
 	struct model *m;
 	struct profile *p;
-	uint64_t id;           /* the model's id (model_cancel) */
-	uint64_t http_id;      /* the engine's, while on the wire */
-	bool parked;           /* held until the profile has a token (auth.h) */
-	bool auth_retried;     /* sent again once after a 401 with a refreshed token */
-	struct vreq rq;        /* a copy, for sending later or again */
+	uint64_t id;	   /* the model's id (model_cancel) */
+	uint64_t http_id;  /* the engine's, while on the wire */
+	bool parked;	   /* held until the profile has a token (auth.h) */
+	bool auth_retried; /* sent again once after a 401 with a refreshed token */
+	struct vreq rq;	   /* a copy, for sending later or again */
 	model_done_fn fn;
 	void *arg;
 	struct pending_send *next;
@@ -167,7 +167,6 @@ const char *model_col_label(const struct profile *p, int col)
 	return f ? f->label : NULL;
 }
 
-
 void model_set_server_filter(struct model *m, const char *const pairs[][2], int n)
 {
 	if (!m->profile)
@@ -251,7 +250,8 @@ bool model_write_allowed(struct model *m, const char *profile)
 		return false;
 	}
 	if (p->readonly) {
-		model_set_error(m, "profile %s is read-only (readonly = yes in the config)", p->name);
+		model_set_error(m, "profile %s is read-only (readonly = yes in the config)",
+				p->name);
 		return false;
 	}
 	return true;
@@ -297,7 +297,8 @@ static void park(struct pending_send *ps)
 	} else if (person) {
 		struct verr err;
 		verr_set(&err, VERR_AUTH, 401,
-			 "%s: sign-in needed for %s: paste the code from the sign-in page (R asks again)",
+			 "%s: sign-in needed for %s: paste the code from the sign-in page (R asks "
+			 "again)",
 			 ps->p->vendor->label, ps->p->name);
 		struct vresp rs = {0};
 		finish_send(ps, &rs, &err);
@@ -311,13 +312,16 @@ static void on_http(void *arg, const struct http_resp *hr)
 	const struct vendor *v = ps->p->vendor;
 	ps->http_id = 0;
 	/* An OAuth token can stop working before its time: refresh once and send again. */
-	if (hr->error == HTTP_OK && hr->status == 401 && (v->caps & VCAP_OAUTH) && !ps->auth_retried) {
+	if (hr->error == HTTP_OK && hr->status == 401 && (v->caps & VCAP_OAUTH) &&
+	    !ps->auth_retried) {
 		ps->auth_retried = true;
 		auth_expire(ps->p);
 		park(ps);
 		return;
 	}
-	struct vresp rs = {.status = hr->status, .body = hr->body, .len = hr->len,
+	struct vresp rs = {.status = hr->status,
+			   .body = hr->body,
+			   .len = hr->len,
 			   .content_type = hr->content_type};
 	struct verr err = {.kind = VERR_NONE};
 	if (hr->error != HTTP_OK) {
@@ -353,15 +357,15 @@ static void send_now(struct pending_send *ps)
 			hdrs[n++] = rq->headers[i];
 	hdrs[n] = NULL;
 	struct http_req hr = {
-		.method = rq->method,
-		.url = rq->url,
-		.headers = hdrs,
-		.body = rq->body,
-		.userpwd = rq->userpwd,
-		.idempotent = rq->idempotent,
-		.insecure = p->insecure,
-		.no_retry_marker = rq->no_retry_marker,
-		.secrets = secrets,
+	    .method = rq->method,
+	    .url = rq->url,
+	    .headers = hdrs,
+	    .body = rq->body,
+	    .userpwd = rq->userpwd,
+	    .idempotent = rq->idempotent,
+	    .insecure = p->insecure,
+	    .no_retry_marker = rq->no_retry_marker,
+	    .secrets = secrets,
 	};
 	ps->parked = false;
 	ps->http_id = http_submit(m->http, &hr, on_http, ps);
@@ -411,7 +415,8 @@ void model_auth_done(struct model *m, struct profile *p, bool ok, const struct v
 			} else {
 				struct verr err = why ? *why : (struct verr){.kind = VERR_AUTH};
 				if (!why)
-					verr_set(&err, VERR_AUTH, 401, "%s: sign-in failed", p->vendor->label);
+					verr_set(&err, VERR_AUTH, 401, "%s: sign-in failed",
+						 p->vendor->label);
 				struct vresp rs = {0};
 				finish_send(ps, &rs, &err);
 				again = true;

@@ -19,8 +19,8 @@ struct outbox;
 struct fetch;
 
 enum model_dirty {
-	MODEL_DIRTY_LIST = 1 << 0,    /* rows in the store changed */
-	MODEL_DIRTY_STATUS = 1 << 1,  /* progress, errors, in-flight counts */
+	MODEL_DIRTY_LIST = 1 << 0,   /* rows in the store changed */
+	MODEL_DIRTY_STATUS = 1 << 1, /* progress, errors, in-flight counts */
 	MODEL_DIRTY_MEMBERS = 1 << 2,
 	MODEL_DIRTY_DETAIL = 1 << 3,
 };
@@ -30,18 +30,18 @@ struct model {
 	struct http *http;
 	struct store *store;
 	struct config cfg;
-	struct profile *profile;      /* current profile (NULL: none configured) */
-	bool readonly;                /* --readonly: every write refused at model_write_allowed */
-	struct sync *sync;            /* the running or last sync of the current profile */
-	struct outbox *outbox;        /* durable ops (model/outbox.h), opened after the store */
-	struct fetch *fetch;          /* reads beyond the list (model/fetch.h), made on first use */
+	struct profile *profile; /* current profile (NULL: none configured) */
+	bool readonly;		 /* --readonly: every write refused at model_write_allowed */
+	struct sync *sync;	 /* the running or last sync of the current profile */
+	struct outbox *outbox;	 /* durable ops (model/outbox.h), opened after the store */
+	struct fetch *fetch;	 /* reads beyond the list (model/fetch.h), made on first use */
 	unsigned dirty;
-	char error[320];              /* last error, shown in the status line */
+	char error[320]; /* last error, shown in the status line */
 	int64_t error_at;
-	struct pending_send *sends;   /* requests in flight or held for a token (model.c) */
+	struct pending_send *sends; /* requests in flight or held for a token (model.c) */
 	uint64_t next_send_id;
 	char *db_path;
-	bool first_run;               /* no config file yet: the setup form adds a profile */
+	bool first_run; /* no config file yet: the setup form adds a profile */
 	/* Server-side filters of the current profile's list (the filter builder), and the
 	 * store key its rows live under while they apply: "<profile>?<param>=<value>&...". */
 	char *sf[8][2];
@@ -53,11 +53,11 @@ struct model {
 struct model_opts {
 	const char *config_path;
 	const char *db_path;
-	const char *profile;          /* NULL: the first in the file */
+	const char *profile; /* NULL: the first in the file */
 	const char *trace_path;
 	bool readonly;
 	bool insecure_config;
-	long backoff_base_ms;         /* retry backoff (0: the engine's default, 250 ms) */
+	long backoff_base_ms; /* retry backoff (0: the engine's default, 250 ms) */
 };
 
 /* Opens config, store and engine. On failure returns NULL with a sentence in err. */

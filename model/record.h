@@ -11,15 +11,15 @@
 
 struct record_field {
 	char *key;
-	char *label;   /* NULL for schema fields (the schema has the label) */
-	char *value;   /* NULL: null */
+	char *label; /* NULL for schema fields (the schema has the label) */
+	char *value; /* NULL: null */
 };
 
 struct record {
 	char *id;
 	char *name;
-	char *version;   /* last-modified stamp as the vendor writes it, or NULL */
-	char *raw;       /* vendor JSON of the object, or NULL */
+	char *version; /* last-modified stamp as the vendor writes it, or NULL */
+	char *raw;     /* vendor JSON of the object, or NULL */
 	struct record_field *fields;
 	size_t nfields, cap;
 };
@@ -42,7 +42,7 @@ const struct record_field *record_field(const struct record *r, const char *key)
 const char *record_get(const struct record *r, const char *key);
 bool record_has(const struct record *r, const char *key);
 
-struct record *record_list_push(struct record_list *l);   /* appends an initialised record */
+struct record *record_list_push(struct record_list *l); /* appends an initialised record */
 void record_list_free(struct record_list *l);
 
 #endif

@@ -83,54 +83,54 @@ static void budget_end(struct store *s, int rc)
 }
 
 static const char *const migrations[] = {
-	/* 1: organizations, members, sync progress, outbox and journal */
-	"CREATE TABLE org(profile TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,"
-	" c0 TEXT, c1 TEXT, c2 TEXT, c3 TEXT, fold TEXT NOT NULL DEFAULT '', version TEXT,"
-	" fields TEXT, raw TEXT, fetched_at INTEGER NOT NULL DEFAULT 0, UNIQUE(profile, id));"
-	"CREATE INDEX org_seq ON org(profile, seq);"
-	"CREATE INDEX org_c0 ON org(profile, c0 COLLATE NOCASE);"
-	"CREATE INDEX org_c1 ON org(profile, c1 COLLATE NOCASE);"
-	"CREATE INDEX org_c2 ON org(profile, c2 COLLATE NOCASE);"
-	"CREATE INDEX org_c3 ON org(profile, c3 COLLATE NOCASE);"
-	"CREATE INDEX org_fetched ON org(profile, fetched_at);"
-	/* Row counts kept by triggers: the list's total without counting a million rows. */
-	"CREATE TABLE org_count(profile TEXT PRIMARY KEY, n INTEGER NOT NULL);"
-	"CREATE TRIGGER org_count_ai AFTER INSERT ON org BEGIN"
-	" INSERT INTO org_count(profile, n) VALUES(new.profile, 1)"
-	" ON CONFLICT(profile) DO UPDATE SET n = n + 1; END;"
-	"CREATE TRIGGER org_count_ad AFTER DELETE ON org BEGIN"
-	" UPDATE org_count SET n = n - 1 WHERE profile = old.profile; END;"
-	"CREATE VIRTUAL TABLE org_fts USING fts5(fold, content='org', content_rowid='rowid',"
-	" tokenize='trigram');"
-	/* Row changes reach the trigram index through fts_pending, flushed once per write
-	 * (store_flush_fts): a trigger writing to FTS5 itself costs a savepoint and a flush
-	 * of FTS5's pending terms per row, which made a sync page ten times slower. */
-	"CREATE TABLE fts_pending(rid INTEGER PRIMARY KEY, old TEXT, new TEXT);"
-	"CREATE TRIGGER org_ai AFTER INSERT ON org BEGIN"
-	" INSERT INTO fts_pending(rid, old, new) VALUES(new.rowid, NULL, new.fold)"
-	" ON CONFLICT(rid) DO UPDATE SET new = excluded.new; END;"
-	"CREATE TRIGGER org_ad AFTER DELETE ON org BEGIN"
-	" INSERT INTO fts_pending(rid, old, new) VALUES(old.rowid, old.fold, NULL)"
-	" ON CONFLICT(rid) DO UPDATE SET new = NULL; END;"
-	"CREATE TRIGGER org_au AFTER UPDATE OF fold ON org WHEN old.fold IS NOT new.fold BEGIN"
-	" INSERT INTO fts_pending(rid, old, new) VALUES(new.rowid, old.fold, new.fold)"
-	" ON CONFLICT(rid) DO UPDATE SET new = excluded.new; END;"
-	"CREATE TABLE member(profile TEXT NOT NULL, org_id TEXT NOT NULL, id TEXT NOT NULL,"
-	" pos INTEGER, name TEXT, fields TEXT, raw TEXT, fetched_at INTEGER,"
-	" PRIMARY KEY(profile, org_id, id));"
-	"CREATE TABLE sync_state(profile TEXT PRIMARY KEY, next_page INTEGER, complete INTEGER,"
-	" started INTEGER, finished INTEGER, total INTEGER);"
-	/* op: payload and base are record JSON (model/outbox.c); theirs is the server copy
-	 * of a conflict; step counts the confirmed requests of a multi-request op. */
-	"CREATE TABLE op(id INTEGER PRIMARY KEY, profile TEXT NOT NULL, kind TEXT NOT NULL,"
-	" target TEXT, member TEXT, role TEXT, payload TEXT, base TEXT, theirs TEXT,"
-	" state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, step INTEGER NOT NULL"
-	" DEFAULT 0, message TEXT, created INTEGER, updated INTEGER, parent INTEGER);"
-	"CREATE INDEX op_target ON op(profile, target);"
-	"CREATE INDEX op_state ON op(state);"
-	"CREATE TABLE journal(id INTEGER PRIMARY KEY, at INTEGER, profile TEXT, actor TEXT,"
-	" kind TEXT, target TEXT, before TEXT, after TEXT, op_id INTEGER, undone INTEGER);"
-	"CREATE INDEX journal_profile ON journal(profile, id);",
+    /* 1: organizations, members, sync progress, outbox and journal */
+    "CREATE TABLE org(profile TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " c0 TEXT, c1 TEXT, c2 TEXT, c3 TEXT, fold TEXT NOT NULL DEFAULT '', version TEXT,"
+    " fields TEXT, raw TEXT, fetched_at INTEGER NOT NULL DEFAULT 0, UNIQUE(profile, id));"
+    "CREATE INDEX org_seq ON org(profile, seq);"
+    "CREATE INDEX org_c0 ON org(profile, c0 COLLATE NOCASE);"
+    "CREATE INDEX org_c1 ON org(profile, c1 COLLATE NOCASE);"
+    "CREATE INDEX org_c2 ON org(profile, c2 COLLATE NOCASE);"
+    "CREATE INDEX org_c3 ON org(profile, c3 COLLATE NOCASE);"
+    "CREATE INDEX org_fetched ON org(profile, fetched_at);"
+    /* Row counts kept by triggers: the list's total without counting a million rows. */
+    "CREATE TABLE org_count(profile TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE TRIGGER org_count_ai AFTER INSERT ON org BEGIN"
+    " INSERT INTO org_count(profile, n) VALUES(new.profile, 1)"
+    " ON CONFLICT(profile) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER org_count_ad AFTER DELETE ON org BEGIN"
+    " UPDATE org_count SET n = n - 1 WHERE profile = old.profile; END;"
+    "CREATE VIRTUAL TABLE org_fts USING fts5(fold, content='org', content_rowid='rowid',"
+    " tokenize='trigram');"
+    /* Row changes reach the trigram index through fts_pending, flushed once per write
+     * (store_flush_fts): a trigger writing to FTS5 itself costs a savepoint and a flush
+     * of FTS5's pending terms per row, which made a sync page ten times slower. */
+    "CREATE TABLE fts_pending(rid INTEGER PRIMARY KEY, old TEXT, new TEXT);"
+    "CREATE TRIGGER org_ai AFTER INSERT ON org BEGIN"
+    " INSERT INTO fts_pending(rid, old, new) VALUES(new.rowid, NULL, new.fold)"
+    " ON CONFLICT(rid) DO UPDATE SET new = excluded.new; END;"
+    "CREATE TRIGGER org_ad AFTER DELETE ON org BEGIN"
+    " INSERT INTO fts_pending(rid, old, new) VALUES(old.rowid, old.fold, NULL)"
+    " ON CONFLICT(rid) DO UPDATE SET new = NULL; END;"
+    "CREATE TRIGGER org_au AFTER UPDATE OF fold ON org WHEN old.fold IS NOT new.fold BEGIN"
+    " INSERT INTO fts_pending(rid, old, new) VALUES(new.rowid, old.fold, new.fold)"
+    " ON CONFLICT(rid) DO UPDATE SET new = excluded.new; END;"
+    "CREATE TABLE member(profile TEXT NOT NULL, org_id TEXT NOT NULL, id TEXT NOT NULL,"
+    " pos INTEGER, name TEXT, fields TEXT, raw TEXT, fetched_at INTEGER,"
+    " PRIMARY KEY(profile, org_id, id));"
+    "CREATE TABLE sync_state(profile TEXT PRIMARY KEY, next_page INTEGER, complete INTEGER,"
+    " started INTEGER, finished INTEGER, total INTEGER);"
+    /* op: payload and base are record JSON (model/outbox.c); theirs is the server copy
+     * of a conflict; step counts the confirmed requests of a multi-request op. */
+    "CREATE TABLE op(id INTEGER PRIMARY KEY, profile TEXT NOT NULL, kind TEXT NOT NULL,"
+    " target TEXT, member TEXT, role TEXT, payload TEXT, base TEXT, theirs TEXT,"
+    " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, step INTEGER NOT NULL"
+    " DEFAULT 0, message TEXT, created INTEGER, updated INTEGER, parent INTEGER);"
+    "CREATE INDEX op_target ON op(profile, target);"
+    "CREATE INDEX op_state ON op(state);"
+    "CREATE TABLE journal(id INTEGER PRIMARY KEY, at INTEGER, profile TEXT, actor TEXT,"
+    " kind TEXT, target TEXT, before TEXT, after TEXT, op_id INTEGER, undone INTEGER);"
+    "CREATE INDEX journal_profile ON journal(profile, id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
@@ -153,12 +153,14 @@ static bool exec(struct store *s, const char *sql, char *err, size_t cap);
  * pass and one insert pass, whatever the number of rows. */
 static bool store_flush_fts(struct store *s)
 {
-	return exec(s,
-		    "INSERT INTO org_fts(org_fts, rowid, fold) SELECT 'delete', rid, old FROM fts_pending"
-		    " WHERE old IS NOT NULL;"
-		    "INSERT INTO org_fts(rowid, fold) SELECT rid, new FROM fts_pending WHERE new IS NOT NULL;"
-		    "DELETE FROM fts_pending;",
-		    NULL, 0);
+	return exec(
+	    s,
+	    "INSERT INTO org_fts(org_fts, rowid, fold) SELECT 'delete', rid, old FROM fts_pending"
+	    " WHERE old IS NOT NULL;"
+	    "INSERT INTO org_fts(rowid, fold) SELECT rid, new FROM fts_pending WHERE new IS NOT "
+	    "NULL;"
+	    "DELETE FROM fts_pending;",
+	    NULL, 0);
 }
 
 static void invalidate(struct store *s)
@@ -218,14 +220,17 @@ struct store *store_open(const char *path, char *err, size_t errcap)
 	fchmod(fd, 0600);
 	close(fd);
 	struct store *s = xcalloc(1, sizeof *s);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
 		snprintf(err, errcap, "cannot open database %s: %s", path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (!exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-		     "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4000;",
+	if (!exec(s,
+		  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		  "PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY; PRAGMA "
+		  "wal_autocheckpoint=4000;",
 		  err, errcap)) {
 		store_close(s);
 		return NULL;
@@ -245,7 +250,8 @@ struct store *store_open(const char *path, char *err, size_t errcap)
 		return NULL;
 	}
 	for (int i = v; i < N_MIGRATIONS; i++) {
-		char *sql = xasprintf("BEGIN; %s PRAGMA user_version=%d; COMMIT;", migrations[i], i + 1);
+		char *sql =
+		    xasprintf("BEGIN; %s PRAGMA user_version=%d; COMMIT;", migrations[i], i + 1);
 		bool ok = exec(s, sql, err, errcap);
 		free(sql);
 		if (!ok) {
@@ -356,11 +362,11 @@ static bool put(struct store *s, sqlite3_stmt *q, const char *profile, long seq,
 	return ok;
 }
 
-#define UPSERT_COLS                                                                        \
-	"INSERT INTO org(profile,id,seq,c0,c1,c2,c3,fold,version,fields,raw,fetched_at)"   \
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(profile,id) DO UPDATE SET" \
-	" c0=excluded.c0,c1=excluded.c1,c2=excluded.c2,c3=excluded.c3,fold=excluded.fold,"  \
-	" version=excluded.version,fields=excluded.fields,raw=excluded.raw,"              \
+#define UPSERT_COLS                                                                                \
+	"INSERT INTO org(profile,id,seq,c0,c1,c2,c3,fold,version,fields,raw,fetched_at)"           \
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(profile,id) DO UPDATE SET"    \
+	" c0=excluded.c0,c1=excluded.c1,c2=excluded.c2,c3=excluded.c3,fold=excluded.fold,"         \
+	" version=excluded.version,fields=excluded.fields,raw=excluded.raw,"                       \
 	" fetched_at=excluded.fetched_at"
 
 bool store_put_page(struct store *s, const char *profile, long seq0, const struct record_list *l,
@@ -387,14 +393,15 @@ bool store_put_record(struct store *s, const char *profile, const struct record 
 	if (!r->id)
 		return false;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO org(profile,id,seq,c0,c1,c2,c3,fold,version,fields,raw,fetched_at)"
-			       " VALUES(?1,?2,(SELECT coalesce(max(seq),0)+1 FROM org WHERE profile=?1),"
-			       "?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(profile,id) DO UPDATE SET"
-			       " c0=excluded.c0,c1=excluded.c1,c2=excluded.c2,c3=excluded.c3,"
-			       "fold=excluded.fold,version=excluded.version,fields=excluded.fields,"
-			       "raw=excluded.raw,fetched_at=excluded.fetched_at",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		s->db,
+		"INSERT INTO org(profile,id,seq,c0,c1,c2,c3,fold,version,fields,raw,fetched_at)"
+		" VALUES(?1,?2,(SELECT coalesce(max(seq),0)+1 FROM org WHERE profile=?1),"
+		"?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(profile,id) DO UPDATE SET"
+		" c0=excluded.c0,c1=excluded.c1,c2=excluded.c2,c3=excluded.c3,"
+		"fold=excluded.fold,version=excluded.version,fields=excluded.fields,"
+		"raw=excluded.raw,fetched_at=excluded.fetched_at",
+		-1, &q, NULL) != SQLITE_OK)
 		return false;
 	bool ok = exec(s, "SAVEPOINT put_record", NULL, 0);
 	ok = ok && put(s, q, profile, 0, r, colkeys, fetched_at) && store_flush_fts(s);
@@ -413,9 +420,9 @@ static char *col_text(sqlite3_stmt *q, int c)
 bool store_get_record(struct store *s, const char *profile, const char *id, struct record *out)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, c0, version, fields, raw FROM org WHERE profile=?1 AND id=?2",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		s->db, "SELECT id, c0, version, fields, raw FROM org WHERE profile=?1 AND id=?2",
+		-1, &q, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
@@ -435,7 +442,8 @@ bool store_get_record(struct store *s, const char *profile, const char *id, stru
 bool store_delete_record(struct store *s, const char *profile, const char *id)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM org WHERE profile=?1 AND id=?2", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM org WHERE profile=?1 AND id=?2", -1, &q, NULL) !=
+	    SQLITE_OK)
 		return false;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
@@ -451,10 +459,11 @@ long store_prune(struct store *s, const char *profile, int64_t since)
 {
 	sqlite3_stmt *q;
 	/* Never prune a record an operation still refers to. */
-	if (sqlite3_prepare_v2(s->db,
-			       "DELETE FROM org WHERE profile=?1 AND fetched_at<?2 AND id NOT IN"
-			       " (SELECT target FROM op WHERE profile=?1 AND state NOT IN ('done','cancelled'))",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		s->db,
+		"DELETE FROM org WHERE profile=?1 AND fetched_at<?2 AND id NOT IN"
+		" (SELECT target FROM op WHERE profile=?1 AND state NOT IN ('done','cancelled'))",
+		-1, &q, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, since);
@@ -517,9 +526,10 @@ static bool filter_is_rare(struct store *s, const char *profile, const char *fol
 	sqlite3_stmt *q;
 	long n = RARE_MATCHES;
 	char *phrase = fts_phrase(folded);
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT count(*) FROM (SELECT rowid FROM org_fts WHERE org_fts MATCH ?1 LIMIT ?2)",
-			       -1, &q, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		s->db,
+		"SELECT count(*) FROM (SELECT rowid FROM org_fts WHERE org_fts MATCH ?1 LIMIT ?2)",
+		-1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, phrase, -1, SQLITE_STATIC);
 		sqlite3_bind_int(q, 2, RARE_MATCHES);
 		if (sqlite3_step(q) == SQLITE_ROW)
@@ -536,11 +546,11 @@ static bool filter_is_rare(struct store *s, const char *profile, const char *fol
 }
 
 struct plan {
-	const char *from;  /* the FROM clause: org, or the trigram matches joined to org */
-	char *sql_where;   /* WHERE clause with ?1 profile, ?2 pattern */
+	const char *from; /* the FROM clause: org, or the trigram matches joined to org */
+	char *sql_where;  /* WHERE clause with ?1 profile, ?2 pattern */
 	char *pattern;
 	char *order;
-	char *rorder;      /* reversed order */
+	char *rorder; /* reversed order */
 };
 
 static void plan_build(struct store *s, const struct store_query *qy, struct plan *p)
@@ -556,8 +566,9 @@ static void plan_build(struct store *s, const struct store_query *qy, struct pla
 			/* Few matches: start from them (CROSS JOIN keeps SQLite from walking the
 			 * ordering index and probing each row), then sort what matched. */
 			p->pattern = fts_phrase(folded);
-			p->from = "(SELECT rowid AS fts_rowid FROM org_fts WHERE org_fts MATCH ?2) AS fts"
-				  " CROSS JOIN org ON org.rowid = fts.fts_rowid";
+			p->from =
+			    "(SELECT rowid AS fts_rowid FROM org_fts WHERE org_fts MATCH ?2) AS fts"
+			    " CROSS JOIN org ON org.rowid = fts.fts_rowid";
 		} else {
 			p->pattern = like_pattern(folded);
 			buf_puts(&w, " AND fold LIKE ?2 ESCAPE '\\'");
@@ -602,7 +613,8 @@ long store_count(struct store *s, const struct store_query *qy, long cap)
 	if (plain && qy->profile) {
 		sqlite3_stmt *c;
 		long n = 0;
-		if (sqlite3_prepare_v2(s->db, "SELECT n FROM org_count WHERE profile=?1", -1, &c, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(s->db, "SELECT n FROM org_count WHERE profile=?1", -1, &c,
+				       NULL) == SQLITE_OK) {
 			sqlite3_bind_text(c, 1, qy->profile, -1, SQLITE_STATIC);
 			if (sqlite3_step(c) == SQLITE_ROW)
 				n = (long)sqlite3_column_int64(c, 0);
@@ -642,7 +654,7 @@ long store_count(struct store *s, const struct store_query *qy, long cap)
 /* How a window query starts: at the list's top with OFFSET, or beside an anchor row. */
 enum window_from { FROM_TOP, FROM_AFTER, FROM_AT, FROM_BEFORE };
 
-#define KEYSET_REACH 2000   /* past this distance from an anchor, OFFSET from an end is used */
+#define KEYSET_REACH 2000 /* past this distance from an anchor, OFFSET from an end is used */
 
 static char *query_sig(const struct store_query *qy)
 {
@@ -666,7 +678,7 @@ static int run_window(struct store *s, const struct store_query *qy, const struc
 	bool asc = !qy->desc;
 	char cond[160] = "";
 	if (from != FROM_TOP) {
-		bool later = (from != FROM_BEFORE) == asc;   /* toward larger keys */
+		bool later = (from != FROM_BEFORE) == asc; /* toward larger keys */
 		const char *op = from == FROM_AT ? (later ? ">=" : "<=") : (later ? ">" : "<");
 		if (qy->sort_col < 0)
 			snprintf(cond, sizeof cond, " AND seq %s ?5", op);
@@ -674,12 +686,13 @@ static int run_window(struct store *s, const struct store_query *qy, const struc
 			snprintf(cond, sizeof cond, " AND (%s, seq) %s (?6, ?5)", keyexpr, op);
 	}
 	char *sql = xasprintf(
-		"SELECT profile, id, c0, c1, c2, c3, (SELECT max(CASE state WHEN 'conflict' THEN 3"
-		" WHEN 'failed' THEN 2 WHEN 'uncertain' THEN 2 ELSE 1 END) FROM op WHERE op.profile=org.profile"
-		" AND op.target=org.id AND state NOT IN ('done','cancelled')), seq, %s"
-		" FROM %s WHERE %s%s ORDER BY %s LIMIT ?3 OFFSET ?4",
-		qy->sort_col >= 0 && qy->sort_col < STORE_COLS ? keyexpr : "NULL", p->from,
-		p->sql_where, cond, reverse ? p->rorder : p->order);
+	    "SELECT profile, id, c0, c1, c2, c3, (SELECT max(CASE state WHEN 'conflict' THEN 3"
+	    " WHEN 'failed' THEN 2 WHEN 'uncertain' THEN 2 ELSE 1 END) FROM op WHERE "
+	    "op.profile=org.profile"
+	    " AND op.target=org.id AND state NOT IN ('done','cancelled')), seq, %s"
+	    " FROM %s WHERE %s%s ORDER BY %s LIMIT ?3 OFFSET ?4",
+	    qy->sort_col >= 0 && qy->sort_col < STORE_COLS ? keyexpr : "NULL", p->from,
+	    p->sql_where, cond, reverse ? p->rorder : p->order);
 	sqlite3_stmt *q;
 	int n = 0;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
@@ -734,15 +747,16 @@ int store_window(struct store *s, const struct store_query *qy, long offset, int
 	char **keys = xcalloc((size_t)limit, sizeof *keys);
 	char *sig = query_sig(qy);
 	bool near = qy->profile && s->anchor_sig && !strcmp(s->anchor_sig, sig) &&
-		    offset >= s->first.offset - KEYSET_REACH && offset <= s->last.offset + KEYSET_REACH;
+		    offset >= s->first.offset - KEYSET_REACH &&
+		    offset <= s->last.offset + KEYSET_REACH;
 	int n = 0;
 	if (near && offset > s->last.offset) {
 		/* Scrolling on: start after the last row shown. */
 		n = run_window(s, qy, &p, FROM_AFTER, &s->last, false, offset - s->last.offset - 1,
 			       limit, rows, seqs, keys);
 	} else if (near && offset >= s->first.offset) {
-		n = run_window(s, qy, &p, FROM_AT, &s->first, false, offset - s->first.offset, limit,
-			       rows, seqs, keys);
+		n = run_window(s, qy, &p, FROM_AT, &s->first, false, offset - s->first.offset,
+			       limit, rows, seqs, keys);
 	} else if (near) {
 		/* Scrolling back: the rows just before the first one shown, read backwards. */
 		long before = s->first.offset - offset;
@@ -769,7 +783,8 @@ int store_window(struct store *s, const struct store_query *qy, long offset, int
 			}
 		}
 		if (lim > 0)
-			n = run_window(s, qy, &p, FROM_TOP, NULL, reverse, off, lim, rows, seqs, keys);
+			n = run_window(s, qy, &p, FROM_TOP, NULL, reverse, off, lim, rows, seqs,
+				       keys);
 	}
 	/* Remember where this window sits for the next one. */
 	anchors_clear(s);
@@ -777,7 +792,9 @@ int store_window(struct store *s, const struct store_query *qy, long offset, int
 		s->anchor_sig = sig;
 		sig = NULL;
 		s->first = (struct anchor){offset, keys[0], seqs[0]};
-		s->last = (struct anchor){offset + n - 1, n > 1 ? keys[n - 1] : (keys[0] ? xstrdup(keys[0]) : NULL), seqs[n - 1]};
+		s->last = (struct anchor){offset + n - 1,
+					  n > 1 ? keys[n - 1] : (keys[0] ? xstrdup(keys[0]) : NULL),
+					  seqs[n - 1]};
 		keys[0] = NULL;
 		if (n > 1)
 			keys[n - 1] = NULL;
@@ -807,10 +824,11 @@ long store_position(struct store *s, const struct store_query *qy, const char *p
 {
 	struct plan p;
 	plan_build(s, qy, &p);
-	char *sql = xasprintf("SELECT n FROM (SELECT row_number() OVER (ORDER BY %s) - 1 AS n,"
-			      " profile AS pr, id AS i FROM (SELECT org.* FROM %s WHERE %s ORDER BY %s LIMIT ?5))"
-			      " WHERE pr=?3 AND i=?4",
-			      p.order, p.from, p.sql_where, p.order);
+	char *sql = xasprintf(
+	    "SELECT n FROM (SELECT row_number() OVER (ORDER BY %s) - 1 AS n,"
+	    " profile AS pr, id AS i FROM (SELECT org.* FROM %s WHERE %s ORDER BY %s LIMIT ?5))"
+	    " WHERE pr=?3 AND i=?4",
+	    p.order, p.from, p.sql_where, p.order);
 	sqlite3_stmt *q;
 	long pos = -1;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK) {
@@ -833,12 +851,14 @@ bool store_put_members(struct store *s, const char *profile, const char *org_id,
 		       const struct record_list *m, int64_t fetched_at)
 {
 	sqlite3_stmt *del, *ins;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM member WHERE profile=?1 AND org_id=?2", -1, &del, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM member WHERE profile=?1 AND org_id=?2", -1, &del,
+			       NULL) != SQLITE_OK)
 		return false;
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO member(profile,org_id,id,pos,name,fields,raw,fetched_at)"
-			       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-			       -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		s->db,
+		"INSERT OR REPLACE INTO member(profile,org_id,id,pos,name,fields,raw,fetched_at)"
+		" VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+		-1, &ins, NULL) != SQLITE_OK) {
 		sqlite3_finalize(del);
 		return false;
 	}
@@ -876,7 +896,8 @@ bool store_get_members(struct store *s, const char *profile, const char *org_id,
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, name, fields, raw FROM member WHERE profile=?1 AND org_id=?2 ORDER BY pos",
+			       "SELECT id, name, fields, raw FROM member WHERE profile=?1 AND "
+			       "org_id=?2 ORDER BY pos",
 			       -1, &q, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
@@ -896,13 +917,14 @@ bool store_put_member(struct store *s, const char *profile, const char *org_id,
 		      const struct record *m)
 {
 	sqlite3_stmt *q;
-	if (!m->id || sqlite3_prepare_v2(s->db,
-				"INSERT INTO member(profile,org_id,id,pos,name,fields,raw,fetched_at)"
-				" VALUES(?1,?2,?3,(SELECT coalesce(max(pos),-1)+1 FROM member"
-				" WHERE profile=?1 AND org_id=?2),?4,?5,?6,0)"
-				" ON CONFLICT(profile,org_id,id) DO UPDATE SET name=excluded.name,"
-				" fields=excluded.fields, raw=coalesce(excluded.raw, raw)",
-				-1, &q, NULL) != SQLITE_OK)
+	if (!m->id || sqlite3_prepare_v2(
+			  s->db,
+			  "INSERT INTO member(profile,org_id,id,pos,name,fields,raw,fetched_at)"
+			  " VALUES(?1,?2,?3,(SELECT coalesce(max(pos),-1)+1 FROM member"
+			  " WHERE profile=?1 AND org_id=?2),?4,?5,?6,0)"
+			  " ON CONFLICT(profile,org_id,id) DO UPDATE SET name=excluded.name,"
+			  " fields=excluded.fields, raw=coalesce(excluded.raw, raw)",
+			  -1, &q, NULL) != SQLITE_OK)
 		return false;
 	char *fields = store_fields_json(m);
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
@@ -940,7 +962,8 @@ bool store_sync_get(struct store *s, const char *profile, struct store_sync *out
 	out->total = -1;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT next_page, complete, started, finished, total FROM sync_state WHERE profile=?1",
+			       "SELECT next_page, complete, started, finished, total FROM "
+			       "sync_state WHERE profile=?1",
 			       -1, &q, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
@@ -960,7 +983,8 @@ void store_sync_set(struct store *s, const char *profile, const struct store_syn
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO sync_state(profile,next_page,complete,started,finished,total)"
+			       "INSERT OR REPLACE INTO "
+			       "sync_state(profile,next_page,complete,started,finished,total)"
 			       " VALUES(?1,?2,?3,?4,?5,?6)",
 			       -1, &q, NULL) != SQLITE_OK)
 		return;
@@ -978,7 +1002,8 @@ int64_t store_fetched_at(struct store *s, const char *profile)
 {
 	sqlite3_stmt *q;
 	int64_t t = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT max(fetched_at) FROM org WHERE profile=?1", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT max(fetched_at) FROM org WHERE profile=?1", -1, &q,
+			       NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(q, 1, profile, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
@@ -991,8 +1016,10 @@ int64_t store_size_bytes(struct store *s)
 {
 	sqlite3_stmt *q;
 	int64_t pages = 0, free_pages = 0, size = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT * FROM pragma_page_count(), pragma_freelist_count(),"
-				      " pragma_page_size()", -1, &q, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT * FROM pragma_page_count(), pragma_freelist_count(),"
+			       " pragma_page_size()",
+			       -1, &q, NULL) == SQLITE_OK) {
 		if (sqlite3_step(q) == SQLITE_ROW) {
 			pages = sqlite3_column_int64(q, 0);
 			free_pages = sqlite3_column_int64(q, 1);

@@ -15,15 +15,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define STORE_COLS 4          /* list columns kept per organization; c0 is the name */
+#define STORE_COLS 4 /* list columns kept per organization; c0 is the name */
 #define STORE_VERSION 1
 
 struct store;
 
 struct store_query {
-	const char *profile;   /* NULL: every profile (the "all profiles" list) */
-	const char *filter;    /* as typed; folded inside */
-	int sort_col;          /* -1: the vendor's own order; 0..STORE_COLS-1 a column */
+	const char *profile; /* NULL: every profile (the "all profiles" list) */
+	const char *filter;  /* as typed; folded inside */
+	int sort_col;	     /* -1: the vendor's own order; 0..STORE_COLS-1 a column */
 	bool desc;
 };
 
@@ -31,7 +31,7 @@ struct store_row {
 	char *profile;
 	char *id;
 	char *cols[STORE_COLS];
-	int state;             /* 0 clean, 1 pending op, 2 failed op, 3 conflict */
+	int state; /* 0 clean, 1 pending op, 2 failed op, 3 conflict */
 };
 
 struct store *store_open(const char *path, char *err, size_t errcap);

@@ -23,15 +23,15 @@ struct page_ctx {
 struct sync {
 	struct model *m;
 	struct profile *p;
-	char *key;            /* the store's name for this list: profile, or profile + filters */
-	struct vquery q;      /* server-side filters (strings owned by the model) */
+	char *key;	 /* the store's name for this list: profile, or profile + filters */
+	struct vquery q; /* server-side filters (strings owned by the model) */
 	bool filtered;
 	struct sync_progress pr;
-	long next_issue;      /* next page index to request */
-	long end_page;        /* first page index known to be past the end */
-	long done_prefix;     /* pages [0, done_prefix) of this run's range are stored */
-	long first_page;      /* where this run started (0, or a resume point) */
-	unsigned char *done;  /* done flags for pages >= done_prefix, indexed from done_prefix */
+	long next_issue;     /* next page index to request */
+	long end_page;	     /* first page index known to be past the end */
+	long done_prefix;    /* pages [0, done_prefix) of this run's range are stored */
+	long first_page;     /* where this run started (0, or a resume point) */
+	unsigned char *done; /* done flags for pages >= done_prefix, indexed from done_prefix */
 	size_t done_cap;
 	struct page_ctx slots[MAX_INFLIGHT];
 	int inflight;
@@ -74,11 +74,11 @@ static void mark_done(struct sync *s, long page)
 static void save_progress(struct sync *s)
 {
 	struct store_sync st = {
-		.next_page = s->done_prefix,
-		.complete = s->pr.complete,
-		.started = s->wall_started,
-		.finished = s->pr.complete ? wall_ms() : 0,
-		.total = s->pr.total,
+	    .next_page = s->done_prefix,
+	    .complete = s->pr.complete,
+	    .started = s->wall_started,
+	    .finished = s->pr.complete ? wall_ms() : 0,
+	    .total = s->pr.total,
 	};
 	store_sync_set(s->m->store, s->key, &st);
 }
@@ -89,7 +89,8 @@ static void finish(struct sync *s)
 	s->pr.finished_ms = loop_now_ms();
 	if (!s->pr.error[0] && s->done_prefix >= s->end_page) {
 		s->pr.complete = true;
-		/* Everything the vendor lists now was stored since wall_started: the rest is gone. */
+		/* Everything the vendor lists now was stored since wall_started: the rest is gone.
+		 */
 		store_prune(s->m->store, s->key, s->wall_started);
 		/* The cache cap: other lists' oldest rows make room for this one. */
 		long mb = s->m->cfg.cache_mb > 0 ? s->m->cfg.cache_mb : 1024;
@@ -200,8 +201,7 @@ static void issue_more(struct sync *s)
 	}
 }
 
-struct sync *sync_start(struct model *m, struct profile *p, const char *key,
-			const struct vquery *q)
+struct sync *sync_start(struct model *m, struct profile *p, const char *key, const struct vquery *q)
 {
 	struct sync *s = xcalloc(1, sizeof *s);
 	s->m = m;
@@ -215,7 +215,8 @@ struct sync *sync_start(struct model *m, struct profile *p, const char *key,
 	s->pr.eta_s = -1;
 	s->end_page = LONG_MAX;
 	if (!p->vendor || !(p->vendor->caps & VCAP_LIST) || !p->vendor->list_req) {
-		snprintf(s->pr.error, sizeof s->pr.error, "%s: listing organizations is not supported",
+		snprintf(s->pr.error, sizeof s->pr.error,
+			 "%s: listing organizations is not supported",
 			 p->vendor ? p->vendor->label : p->name);
 		return s;
 	}

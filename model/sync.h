@@ -14,11 +14,11 @@ struct profile;
 struct sync_progress {
 	bool running;
 	bool complete;
-	long pages;         /* pages stored in this run */
-	long rows;          /* rows stored in this run */
-	long total;         /* vendor's total, or -1 */
+	long pages; /* pages stored in this run */
+	long rows;  /* rows stored in this run */
+	long total; /* vendor's total, or -1 */
 	double rows_per_s;
-	long eta_s;         /* -1 unknown */
+	long eta_s; /* -1 unknown */
 	int64_t started_ms;
 	int64_t finished_ms;
 	char error[320];

@@ -16,34 +16,46 @@
 
 struct profile;
 
-enum field_type { FT_TEXT, FT_LONGTEXT, FT_INT, FT_NUM, FT_BOOL, FT_ENUM, FT_DATE, FT_LIST, FT_EMAIL, FT_URL, FT_JSON };
+enum field_type {
+	FT_TEXT,
+	FT_LONGTEXT,
+	FT_INT,
+	FT_NUM,
+	FT_BOOL,
+	FT_ENUM,
+	FT_DATE,
+	FT_LIST,
+	FT_EMAIL,
+	FT_URL,
+	FT_JSON
+};
 
 enum field_flags {
-	FS_EDITABLE = 1 << 0,   /* may be changed by update */
-	FS_REQUIRED = 1 << 1,   /* must be non-empty on create/update */
-	FS_COLUMN = 1 << 2,     /* a default list column */
-	FS_CREATE = 1 << 3,     /* offered in the create form */
+	FS_EDITABLE = 1 << 0,	/* may be changed by update */
+	FS_REQUIRED = 1 << 1,	/* must be non-empty on create/update */
+	FS_COLUMN = 1 << 2,	/* a default list column */
+	FS_CREATE = 1 << 3,	/* offered in the create form */
 	FS_SECRETLIKE = 1 << 4, /* never shown in full (tokens the vendor echoes) */
 };
 
 struct field_spec {
-	const char *key;      /* record field key */
+	const char *key; /* record field key */
 	const char *label;
 	enum field_type type;
 	unsigned flags;
-	const char *const *choices;   /* FT_ENUM values, NULL-terminated */
-	const char *group;    /* detail view group ("General", "Usage", ...) */
-	int width;            /* list column width hint (cells) */
-	long min, max;        /* FT_INT bounds when min < max; FT_TEXT max length when max > 0 */
+	const char *const *choices; /* FT_ENUM values, NULL-terminated */
+	const char *group;	    /* detail view group ("General", "Usage", ...) */
+	int width;		    /* list column width hint (cells) */
+	long min, max; /* FT_INT bounds when min < max; FT_TEXT max length when max > 0 */
 };
 
 /* A server-side filter the vendor offers (Quorum's name__icontains, HighQ's status, ...). */
 struct filter_spec {
-	const char *param;    /* query parameter as the vendor spells it */
-	const char *label;    /* "Name contains" */
+	const char *param; /* query parameter as the vendor spells it */
+	const char *label; /* "Name contains" */
 	enum field_type type;
 	const char *const *choices;
-	bool multi;           /* comma-separated values accepted */
+	bool multi; /* comma-separated values accepted */
 };
 
 enum vendor_cap {
@@ -52,86 +64,97 @@ enum vendor_cap {
 	VCAP_CREATE = 1 << 2,
 	VCAP_UPDATE = 1 << 3,
 	VCAP_DELETE = 1 << 4,
-	VCAP_DUPLICATE = 1 << 5,    /* a duplicate call of the vendor's own */
-	VCAP_MEMBERS = 1 << 6,      /* list an organization's members */
+	VCAP_DUPLICATE = 1 << 5, /* a duplicate call of the vendor's own */
+	VCAP_MEMBERS = 1 << 6,	 /* list an organization's members */
 	VCAP_MEMBER_ADD = 1 << 7,
 	VCAP_MEMBER_REMOVE = 1 << 8,
 	VCAP_MEMBER_ROLE = 1 << 9,
-	VCAP_FIELDS = 1 << 10,      /* custom fields set one at a time (field_req) */
-	VCAP_RELATED = 1 << 11,     /* related lists (related_kinds) */
-	VCAP_FILTERS = 1 << 12,     /* server-side filters (filters) */
-	VCAP_SORT = 1 << 13,        /* server-side sort */
-	VCAP_OAUTH = 1 << 14,       /* needs the OAuth2 code flow before any call */
-	VCAP_CONTACTS = 1 << 15,    /* contacts to pick new members from */
-	VCAP_FULL_REPLACE = 1 << 16,/* update sends the whole record (model keeps a base) */
+	VCAP_FIELDS = 1 << 10,	     /* custom fields set one at a time (field_req) */
+	VCAP_RELATED = 1 << 11,	     /* related lists (related_kinds) */
+	VCAP_FILTERS = 1 << 12,	     /* server-side filters (filters) */
+	VCAP_SORT = 1 << 13,	     /* server-side sort */
+	VCAP_OAUTH = 1 << 14,	     /* needs the OAuth2 code flow before any call */
+	VCAP_CONTACTS = 1 << 15,     /* contacts to pick new members from */
+	VCAP_FULL_REPLACE = 1 << 16, /* update sends the whole record (model keeps a base) */
 };
 
 #define VREQ_MAX_HEADERS 8
 struct vreq {
-	const char *method;            /* static string: "GET", "POST", ... */
-	char *url;                     /* absolute URL */
-	char *headers[VREQ_MAX_HEADERS];   /* "Name: value" */
+	const char *method;		 /* static string: "GET", "POST", ... */
+	char *url;			 /* absolute URL */
+	char *headers[VREQ_MAX_HEADERS]; /* "Name: value" */
 	int nheaders;
-	char *body;                    /* NULL for none */
-	char *userpwd;                 /* "user:password" for HTTP Basic, or NULL */
-	bool idempotent;               /* safe to retry blindly */
-	const char *no_retry_marker;   /* a 429 whose body holds this is final (quota spent) */
+	char *body;		     /* NULL for none */
+	char *userpwd;		     /* "user:password" for HTTP Basic, or NULL */
+	bool idempotent;	     /* safe to retry blindly */
+	const char *no_retry_marker; /* a 429 whose body holds this is final (quota spent) */
 };
 
 struct vresp {
 	long status;
 	const char *body;
 	size_t len;
-	const char *content_type;      /* may be NULL */
+	const char *content_type; /* may be NULL */
 };
 
 enum verr_kind {
-	VERR_NONE, VERR_AUTH, VERR_FORBIDDEN, VERR_NOT_FOUND, VERR_INVALID, VERR_CONFLICT,
-	VERR_RATE, VERR_QUOTA, VERR_SERVER, VERR_NETWORK, VERR_PARSE, VERR_UNSUPPORTED,
+	VERR_NONE,
+	VERR_AUTH,
+	VERR_FORBIDDEN,
+	VERR_NOT_FOUND,
+	VERR_INVALID,
+	VERR_CONFLICT,
+	VERR_RATE,
+	VERR_QUOTA,
+	VERR_SERVER,
+	VERR_NETWORK,
+	VERR_PARSE,
+	VERR_UNSUPPORTED,
 };
 
 struct verr {
 	enum verr_kind kind;
 	long status;
-	char msg[320];   /* a sentence a person can act on, vendor named, no secret in it */
+	char msg[320]; /* a sentence a person can act on, vendor named, no secret in it */
 };
 
 /* A list query: server-side filters and sort (ignored by vendors without them). */
 struct vquery {
-	const char *params[8][2];   /* filter param, value */
+	const char *params[8][2]; /* filter param, value */
 	int nparams;
-	const char *sort;           /* field key or NULL */
+	const char *sort; /* field key or NULL */
 	bool desc;
 };
 
 /* What one list page told us about the rest. */
 struct vpage {
-	bool more;          /* another page may follow */
-	long total;         /* total rows the vendor reports, or -1 */
+	bool more;  /* another page may follow */
+	long total; /* total rows the vendor reports, or -1 */
 };
 
 struct vendor {
-	const char *name;        /* config value: "clinchpad" */
-	const char *label;       /* "ClinchPad" */
+	const char *name;  /* config value: "clinchpad" */
+	const char *label; /* "ClinchPad" */
 	unsigned caps;
 	const struct field_spec *fields;
 	size_t nfields;
 	const struct filter_spec *filters;
 	size_t nfilters;
-	const char *const *roles;          /* member roles, lowest to highest; NULL if none */
-	const char *const *related_kinds;  /* "tasks", "projects", ... NULL-terminated or NULL */
-	const char *const *secret_keys;    /* profile keys holding secrets ("api_key", ...) */
+	const char *const *roles;	  /* member roles, lowest to highest; NULL if none */
+	const char *const *related_kinds; /* "tasks", "projects", ... NULL-terminated or NULL */
+	const char *const *secret_keys;	  /* profile keys holding secrets ("api_key", ...) */
 	int page_size;
-	int max_parallel;        /* list pages in flight during a sync */
+	int max_parallel; /* list pages in flight during a sync */
 	/* First-run setup: where the vendor's API usually is, and the other profile keys a
 	 * person must give (besides base_url and the first secret key), with a hint each. */
 	const char *default_base_url;
-	const char *const (*setup_keys)[2];   /* {key, hint} pairs, {NULL, NULL}-terminated */
-	const char *const *base_url_choices;  /* named endpoints instead of a URL, or NULL */
-	const char *base_url_choice_key;      /* the profile key those names go to */
+	const char *const (*setup_keys)[2];  /* {key, hint} pairs, {NULL, NULL}-terminated */
+	const char *const *base_url_choices; /* named endpoints instead of a URL, or NULL */
+	const char *base_url_choice_key;     /* the profile key those names go to */
 
 	/* page: 0-based page index. */
-	bool (*list_req)(const struct profile *p, const struct vquery *q, long page, struct vreq *out);
+	bool (*list_req)(const struct profile *p, const struct vquery *q, long page,
+			 struct vreq *out);
 	bool (*list_parse)(const struct profile *p, const struct vresp *rs, struct record_list *out,
 			   struct vpage *pg, struct verr *err);
 	bool (*get_req)(const struct profile *p, const char *id, struct vreq *out);
@@ -148,7 +171,8 @@ struct vendor {
 	bool (*field_req)(const struct profile *p, const char *id, const char *key,
 			  const char *value, struct vreq *out);
 
-	bool (*members_req)(const struct profile *p, const char *org_id, long page, struct vreq *out);
+	bool (*members_req)(const struct profile *p, const char *org_id, long page,
+			    struct vreq *out);
 	/* Members as records: id, name, fields "email" and "role". */
 	bool (*members_parse)(const struct profile *p, const struct vresp *rs,
 			      struct record_list *out, struct vpage *pg, struct verr *err);
@@ -188,7 +212,7 @@ void vreq_init(struct vreq *r, const char *method);
 void vreq_free(struct vreq *r);
 void vreq_header(struct vreq *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void verr_set(struct verr *e, enum verr_kind kind, long status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Kind for an HTTP status (401 -> AUTH, 404 -> NOT_FOUND, 429 -> RATE, 5xx -> SERVER...). */
 enum verr_kind verr_kind_for_status(long status);
 /* A short, safe excerpt of a body that is not the vendor's envelope (HTML title, first

@@ -34,7 +34,8 @@ char *vj_text(const cJSON *it)
 	if (cJSON_IsArray(it)) {
 		bool all_scalar = true;
 		const cJSON *e;
-		cJSON_ArrayForEach(e, it) if (cJSON_IsObject(e) || cJSON_IsArray(e)) all_scalar = false;
+		cJSON_ArrayForEach(e, it) if (cJSON_IsObject(e) || cJSON_IsArray(e)) all_scalar =
+		    false;
 		if (all_scalar) {
 			bool first = true;
 			cJSON_ArrayForEach(e, it)

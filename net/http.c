@@ -53,9 +53,10 @@ static void drain(struct http *h);
 
 static bool credential_param(const char *name, size_t n)
 {
-	static const char *const names[] = {"api_key", "apikey", "key", "token", "access_token",
-					    "refresh_token", "password", "secret", "client_secret",
-					    "code", "sig", "signature", NULL};
+	static const char *const names[] = {
+	    "api_key",	     "apikey",	  "key",    "token",	     "access_token",
+	    "refresh_token", "password",  "secret", "client_secret", "code",
+	    "sig",	     "signature", NULL};
 	for (int i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && !strncasecmp(names[i], name, n))
 			return true;
@@ -355,9 +356,9 @@ static void finish(struct http *h, struct xfer *x, CURLcode code)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	trace(h, x, "done", status);
 
-	bool transient = (err == HTTP_ERR_RESET || err == HTTP_ERR_TIMEOUT ||
-			  err == HTTP_ERR_TRUNCATED || err == HTTP_ERR_CONNECT ||
-			  (err == HTTP_OK && status >= 500 && status != 501));
+	bool transient =
+	    (err == HTTP_ERR_RESET || err == HTTP_ERR_TIMEOUT || err == HTTP_ERR_TRUNCATED ||
+	     err == HTTP_ERR_CONNECT || (err == HTTP_OK && status >= 500 && status != 501));
 	bool rate = err == HTTP_OK && status == 429;
 	if (rate && x->marker && x->marker[0] && x->resp.data && strstr(x->resp.data, x->marker))
 		rate = false; /* quota spent: waiting will not help, say so */
@@ -373,14 +374,14 @@ static void finish(struct http *h, struct xfer *x, CURLcode code)
 	}
 
 	struct http_resp rs = {
-		.error = err,
-		.status = status,
-		.body = x->resp.data ? x->resp.data : "",
-		.len = x->resp.len,
-		.content_type = x->content_type[0] ? x->content_type : NULL,
-		.error_text = err == HTTP_OK ? NULL : error_sentence(err),
-		.attempts = x->attempts,
-		.elapsed_ms = (long)(loop_now_ms() - x->started),
+	    .error = err,
+	    .status = status,
+	    .body = x->resp.data ? x->resp.data : "",
+	    .len = x->resp.len,
+	    .content_type = x->content_type[0] ? x->content_type : NULL,
+	    .error_text = err == HTTP_OK ? NULL : error_sentence(err),
+	    .attempts = x->attempts,
+	    .elapsed_ms = (long)(loop_now_ms() - x->started),
 	};
 	if (err == HTTP_ERR_TOO_BIG)
 		rs.body = "", rs.len = 0;

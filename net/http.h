@@ -21,47 +21,47 @@ struct loop;
 struct http;
 
 enum http_error {
-	HTTP_OK,          /* an HTTP answer arrived (any status) */
-	HTTP_ERR_CONNECT, /* could not connect / resolve */
-	HTTP_ERR_TIMEOUT, /* connect timeout or stalled transfer */
-	HTTP_ERR_RESET,   /* connection reset or closed without an answer */
+	HTTP_OK,	    /* an HTTP answer arrived (any status) */
+	HTTP_ERR_CONNECT,   /* could not connect / resolve */
+	HTTP_ERR_TIMEOUT,   /* connect timeout or stalled transfer */
+	HTTP_ERR_RESET,	    /* connection reset or closed without an answer */
 	HTTP_ERR_TRUNCATED, /* the body stopped short */
-	HTTP_ERR_TOO_BIG, /* body over the cap */
-	HTTP_ERR_TLS,     /* certificate or TLS failure */
+	HTTP_ERR_TOO_BIG,   /* body over the cap */
+	HTTP_ERR_TLS,	    /* certificate or TLS failure */
 	HTTP_ERR_OTHER,
 };
 
 struct http_opts {
-	size_t max_body;        /* default 32 MiB */
-	long connect_timeout_ms;/* default 10 s */
-	long stall_timeout_ms;  /* no byte for this long: timeout (default 30 s) */
-	int max_retries;        /* default 4 */
-	long backoff_base_ms;   /* default 250 */
-	long backoff_max_ms;    /* default 30 s */
+	size_t max_body;	  /* default 32 MiB */
+	long connect_timeout_ms;  /* default 10 s */
+	long stall_timeout_ms;	  /* no byte for this long: timeout (default 30 s) */
+	int max_retries;	  /* default 4 */
+	long backoff_base_ms;	  /* default 250 */
+	long backoff_max_ms;	  /* default 30 s */
 	int max_host_connections; /* default 6 */
-	const char *trace_path; /* NULL: no trace */
+	const char *trace_path;	  /* NULL: no trace */
 };
 
 struct http_req {
 	const char *method;
 	const char *url;
-	const char *const *headers;   /* "Name: value", NULL-terminated, may be NULL */
-	const char *body;             /* NULL for none */
-	const char *userpwd;          /* HTTP Basic "user:pass" */
+	const char *const *headers; /* "Name: value", NULL-terminated, may be NULL */
+	const char *body;	    /* NULL for none */
+	const char *userpwd;	    /* HTTP Basic "user:pass" */
 	bool idempotent;
-	bool insecure;                /* skip TLS verification (profile said so) */
+	bool insecure; /* skip TLS verification (profile said so) */
 	const char *no_retry_marker;
-	const char *const *secrets;   /* redacted in the trace; NULL-terminated */
-	long timeout_ms;              /* whole-request limit, 0 for none */
+	const char *const *secrets; /* redacted in the trace; NULL-terminated */
+	long timeout_ms;	    /* whole-request limit, 0 for none */
 };
 
 struct http_resp {
 	enum http_error error;
-	long status;                  /* 0 when error != HTTP_OK */
+	long status; /* 0 when error != HTTP_OK */
 	const char *body;
 	size_t len;
-	const char *content_type;     /* NULL if none */
-	const char *error_text;       /* a sentence for error != HTTP_OK */
+	const char *content_type; /* NULL if none */
+	const char *error_text;	  /* a sentence for error != HTTP_OK */
 	int attempts;
 	long elapsed_ms;
 };
@@ -69,7 +69,7 @@ struct http_resp {
 typedef void (*http_done_fn)(void *arg, const struct http_resp *rs);
 
 struct http *http_new(struct loop *l, const struct http_opts *opts);
-void http_free(struct http *h);   /* cancels everything in flight, no callbacks */
+void http_free(struct http *h); /* cancels everything in flight, no callbacks */
 uint64_t http_submit(struct http *h, const struct http_req *rq, http_done_fn fn, void *arg);
 /* Cancels a request; its callback will not be called. Unknown ids are ignored. */
 void http_cancel(struct http *h, uint64_t id);

@@ -11,16 +11,16 @@
 
 struct cell {
 	wchar_t ch;
-	int fg, bg;      /* -1 default, 0..255 palette, 0x1000000 | rgb true colour */
+	int fg, bg; /* -1 default, 0..255 palette, 0x1000000 | rgb true colour */
 	int bold, ul, rev;
-	int cont;        /* right half of a wide character */
+	int cont; /* right half of a wide character */
 };
 
 static unsigned palette(int c)
 {
-	static const unsigned base[16] = {0x000000, 0xcd3131, 0x0dbc79, 0xe5e510, 0x2472c8, 0xbc3fbc,
-					  0x11a8cd, 0xe5e5e5, 0x666666, 0xf14c4c, 0x23d18b, 0xf5f543,
-					  0x3b8eea, 0xd670d6, 0x29b8db, 0xffffff};
+	static const unsigned base[16] = {
+	    0x000000, 0xcd3131, 0x0dbc79, 0xe5e510, 0x2472c8, 0xbc3fbc, 0x11a8cd, 0xe5e5e5,
+	    0x666666, 0xf14c4c, 0x23d18b, 0xf5f543, 0x3b8eea, 0xd670d6, 0x29b8db, 0xffffff};
 	if (c & 0x1000000)
 		return (unsigned)c & 0xffffff;
 	if (c < 16)
@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 				continue;
 			int params[32], np = 0, v = 0, have = 0;
 			wint_t d;
-			while ((d = fgetwc(stdin)) != WEOF && ((d >= L'0' && d <= L'9') || d == L';' || d == L':')) {
+			while ((d = fgetwc(stdin)) != WEOF &&
+			       ((d >= L'0' && d <= L'9') || d == L';' || d == L':')) {
 				if (d == L';' || d == L':') {
 					if (np < 32)
 						params[np++] = have ? v : 0;
@@ -70,24 +71,38 @@ int main(int argc, char **argv)
 				int p = params[i];
 				if (p == 0)
 					pen = (struct cell){L' ', -1, -1, 0, 0, 0, 0};
-				else if (p == 1) pen.bold = 1;
-				else if (p == 4) pen.ul = 1;
-				else if (p == 7) pen.rev = 1;
-				else if (p == 22) pen.bold = 0;
-				else if (p == 24) pen.ul = 0;
-				else if (p == 27) pen.rev = 0;
-				else if (p >= 30 && p <= 37) pen.fg = p - 30;
-				else if (p >= 90 && p <= 97) pen.fg = p - 90 + 8;
-				else if (p == 39) pen.fg = -1;
-				else if (p >= 40 && p <= 47) pen.bg = p - 40;
-				else if (p >= 100 && p <= 107) pen.bg = p - 100 + 8;
-				else if (p == 49) pen.bg = -1;
+				else if (p == 1)
+					pen.bold = 1;
+				else if (p == 4)
+					pen.ul = 1;
+				else if (p == 7)
+					pen.rev = 1;
+				else if (p == 22)
+					pen.bold = 0;
+				else if (p == 24)
+					pen.ul = 0;
+				else if (p == 27)
+					pen.rev = 0;
+				else if (p >= 30 && p <= 37)
+					pen.fg = p - 30;
+				else if (p >= 90 && p <= 97)
+					pen.fg = p - 90 + 8;
+				else if (p == 39)
+					pen.fg = -1;
+				else if (p >= 40 && p <= 47)
+					pen.bg = p - 40;
+				else if (p >= 100 && p <= 107)
+					pen.bg = p - 100 + 8;
+				else if (p == 49)
+					pen.bg = -1;
 				else if ((p == 38 || p == 48) && i + 2 < np && params[i + 1] == 5) {
 					*(p == 38 ? &pen.fg : &pen.bg) = params[i + 2];
 					i += 2;
-				} else if ((p == 38 || p == 48) && i + 4 < np && params[i + 1] == 2) {
+				} else if ((p == 38 || p == 48) && i + 4 < np &&
+					   params[i + 1] == 2) {
 					*(p == 38 ? &pen.fg : &pen.bg) =
-						0x1000000 | params[i + 2] << 16 | params[i + 3] << 8 | params[i + 4];
+					    0x1000000 | params[i + 2] << 16 | params[i + 3] << 8 |
+					    params[i + 4];
 					i += 4;
 				}
 			}
@@ -131,7 +146,8 @@ int main(int argc, char **argv)
 			int bg = cl->rev ? cl->fg : cl->bg;
 			if (bg < 0 && !cl->rev)
 				continue;
-			printf("<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"#%06x\"/>\n",
+			printf("<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" "
+			       "fill=\"#%06x\"/>\n",
 			       i * cw, r * ch, cw + 0.5, ch, bg < 0 ? def_fg : palette(bg));
 		}
 	for (int r = 0; r < rows; r++)
@@ -141,14 +157,18 @@ int main(int argc, char **argv)
 				continue;
 			int fg = cl->rev ? cl->bg : cl->fg;
 			unsigned rgb = fg >= 0 ? palette(fg) : cl->rev ? def_bg : def_fg;
-			printf("<text x=\"%.1f\" y=\"%.1f\" fill=\"#%06x\"%s%s>", i * cw, r * ch + 13,
-			       rgb, cl->bold ? " font-weight=\"bold\"" : "",
+			printf("<text x=\"%.1f\" y=\"%.1f\" fill=\"#%06x\"%s%s>", i * cw,
+			       r * ch + 13, rgb, cl->bold ? " font-weight=\"bold\"" : "",
 			       cl->ul ? " text-decoration=\"underline\"" : "");
 			wchar_t w = cl->ch;
-			if (w == L'<') fputs("&lt;", stdout);
-			else if (w == L'>') fputs("&gt;", stdout);
-			else if (w == L'&') fputs("&amp;", stdout);
-			else printf("%lc", (wint_t)w);
+			if (w == L'<')
+				fputs("&lt;", stdout);
+			else if (w == L'>')
+				fputs("&gt;", stdout);
+			else if (w == L'&')
+				fputs("&amp;", stdout);
+			else
+				printf("%lc", (wint_t)w);
 			fputs("</text>\n", stdout);
 		}
 	puts("</svg>");

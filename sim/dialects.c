@@ -5,5 +5,5 @@
 extern const struct sim_dialect sim_quorum, sim_questionpro, sim_highq, sim_kaana, sim_clinchpad;
 
 const struct sim_dialect *const sim_dialects[] = {
-	&sim_clinchpad, &sim_quorum, &sim_questionpro, &sim_highq, &sim_kaana, NULL,
+    &sim_clinchpad, &sim_quorum, &sim_questionpro, &sim_highq, &sim_kaana, NULL,
 };

@@ -38,50 +38,68 @@ const char *sim_rng_pick(struct sim_rng *r, const char *const *list)
 }
 
 static const char *const first_words[] = {
-	"Northwind", "Bluefield", "Ironbridge", "Silverline", "Brightwater", "Oakridge", "Redstone",
-	"Clearpath", "Summit", "Harbor", "Granite", "Evergreen", "Westbrook", "Lakeshore", "Pioneer",
-	"Cobalt", "Meridian", "Falcon", "Juniper", "Keystone", "Lighthouse", "Maple", "Nimbus",
-	"Orchard", "Pinnacle", "Quarry", "Riverside", "Sterling", "Tidewater", "Union", "Vantage",
-	"Willow", "Apex", "Beacon", "Cedar", "Delta", "Ember", "Foundry", "Glacier", "Horizon", NULL};
+    "Northwind", "Bluefield", "Ironbridge", "Silverline", "Brightwater", "Oakridge",  "Redstone",
+    "Clearpath", "Summit",    "Harbor",	    "Granite",	  "Evergreen",	 "Westbrook", "Lakeshore",
+    "Pioneer",	 "Cobalt",    "Meridian",   "Falcon",	  "Juniper",	 "Keystone",  "Lighthouse",
+    "Maple",	 "Nimbus",    "Orchard",    "Pinnacle",	  "Quarry",	 "Riverside", "Sterling",
+    "Tidewater", "Union",     "Vantage",    "Willow",	  "Apex",	 "Beacon",    "Cedar",
+    "Delta",	 "Ember",     "Foundry",    "Glacier",	  "Horizon",	 NULL};
 static const char *const second_words[] = {
-	"Analytics", "Logistics", "Health", "Partners", "Capital", "Energy", "Foods", "Labs",
-	"Systems", "Consulting", "Media", "Robotics", "Textiles", "Pharma", "Legal", "Insurance",
-	"Software", "Freight", "Studios", "Holdings", "Dynamics", "Networks", "Biotech", "Retail",
-	NULL};
-static const char *const suffixes[] = {"Inc", "Ltd", "LLC", "GmbH", "Group", "Co", "PLC", "AG",
-				       "SA", "BV", NULL};
-static const char *const intl_names[] = {
-	"Café Müller GmbH", "Société Générale d'Études", "Łódź Żelazo Sp. z o.o.", "Ærø Fiskeri ApS",
-	"São Paulo Importação Ltda", "Ñandú Diseño SL", "Øresund Shipping A/S", "Crème Brûlée SARL",
-	"株式会社山田商事", "北京科技有限公司", "서울 데이터 주식회사", "Ελληνική Ναυτιλία ΑΕ",
-	"Российские Системы ООО", "🚀 Rocket Labs", "Green Leaf 🌿 Organics", "שלום טכנולוגיות בע\"מ",
-	"مؤسسة النور للتجارة", "Tōkyō Kōgyō KK", NULL};
-static const char *const hostile_names[] = {
-	"Evil\x1b[2J\x1b[HCorp",                   /* clear screen + home */
-	"Clip\x1b]52;c;cm0gLXJmIH4=\x07" "board Ltd", /* OSC 52 clipboard write */
-	"Title\x1b]0;pwned\x07 Inc",               /* set window title */
-	"Bidi \xe2\x80\xae" "evil.exe\xe2\x80\xac Co", /* RIGHT-TO-LEFT OVERRIDE */
-	"Bad \xff\xfe UTF-8 \xc3 Ltd",             /* invalid UTF-8 */
-	"C1\xc2\x9b" "31m Red Co",                 /* C1 CSI */
-	"Tab\tand\nnewline\rCo",
-	"超長い名前の会社超長い名前の会社超長い名前の会社超長い名前の会社超長い名前の会社超長い名前の会社超"
-	"長い名前の会社超長い名前の会社超長い名前の会社超長い名前の会社超長い名前の会社超長い名前の会社超"
-	"長い名前の会社超長い名前の会社超長",
-	NULL};
-const char *const sim_industries[] = {"Technology", "Healthcare", "Finance", "Manufacturing",
-				      "Retail", "Education", "Legal", "Energy", "Logistics",
-				      "Media", "Government", "Non-profit", NULL};
-const char *const sim_cities[] = {"London", "New York", "Berlin", "Paris", "Toronto", "Sydney",
-				  "Singapore", "Dubai", "São Paulo", "Tokyo", "Chicago", "Madrid",
-				  NULL};
-static const char *const firsts[] = {"Alice", "Bob", "Chen", "Dana", "Emeka", "Fatima", "Gustav",
-				     "Hana", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nora",
-				     "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma",
-				     "Viktor", "Wei", "Yara", "Zoë", "José", "Ingrid", NULL};
-static const char *const lasts[] = {"Smith", "Garcia", "Müller", "Okafor", "Tanaka", "Novak",
-				    "Rossi", "Dubois", "Khan", "Larsen", "Silva", "Kowalski",
-				    "Nguyen", "Brown", "Haddad", "Jensen", "O'Neil", "Petrov",
-				    "Sato", "Walker", NULL};
+    "Analytics", "Logistics", "Health",	    "Partners", "Capital",  "Energy",	"Foods",
+    "Labs",	 "Systems",   "Consulting", "Media",	"Robotics", "Textiles", "Pharma",
+    "Legal",	 "Insurance", "Software",   "Freight",	"Studios",  "Holdings", "Dynamics",
+    "Networks",	 "Biotech",   "Retail",	    NULL};
+static const char *const suffixes[] = {"Inc", "Ltd", "LLC", "GmbH", "Group", "Co",
+				       "PLC", "AG",  "SA",  "BV",   NULL};
+static const char *const intl_names[] = {"Café Müller GmbH",
+					 "Société Générale d'Études",
+					 "Łódź Żelazo Sp. z o.o.",
+					 "Ærø Fiskeri ApS",
+					 "São Paulo Importação Ltda",
+					 "Ñandú Diseño SL",
+					 "Øresund Shipping A/S",
+					 "Crème Brûlée SARL",
+					 "株式会社山田商事",
+					 "北京科技有限公司",
+					 "서울 데이터 주식회사",
+					 "Ελληνική Ναυτιλία ΑΕ",
+					 "Российские Системы ООО",
+					 "🚀 Rocket Labs",
+					 "Green Leaf 🌿 Organics",
+					 "שלום טכנולוגיות בע\"מ",
+					 "مؤسسة النور للتجارة",
+					 "Tōkyō Kōgyō KK",
+					 NULL};
+static const char *const hostile_names[] = {"Evil\x1b[2J\x1b[HCorp", /* clear screen + home */
+					    "Clip\x1b]52;c;cm0gLXJmIH4=\x07"
+					    "board Ltd", /* OSC 52 clipboard write */
+					    "Title\x1b]0;pwned\x07 Inc", /* set window title */
+					    "Bidi \xe2\x80\xae"
+					    "evil.exe\xe2\x80\xac Co", /* RIGHT-TO-LEFT OVERRIDE */
+					    "Bad \xff\xfe UTF-8 \xc3 Ltd", /* invalid UTF-8 */
+					    "C1\xc2\x9b"
+					    "31m Red Co", /* C1 CSI */
+					    "Tab\tand\nnewline\rCo",
+					    "超長い名前の会社超長い名前の会社超長い名前の会社超長い"
+					    "名前の会社超長い名前の会社超長い名前の会社超"
+					    "長い名前の会社超長い名前の会社超長い名前の会社超長い名"
+					    "前の会社超長い名前の会社超長い名前の会社超"
+					    "長い名前の会社超長い名前の会社超長",
+					    NULL};
+const char *const sim_industries[] = {
+    "Technology", "Healthcare", "Finance", "Manufacturing", "Retail",	  "Education", "Legal",
+    "Energy",	  "Logistics",	"Media",   "Government",    "Non-profit", NULL};
+const char *const sim_cities[] = {"London",  "New York",  "Berlin", "Paris",	 "Toronto",
+				  "Sydney",  "Singapore", "Dubai",  "São Paulo", "Tokyo",
+				  "Chicago", "Madrid",	  NULL};
+static const char *const firsts[] = {
+    "Alice", "Bob",    "Chen",	"Dana", "Emeka", "Fatima", "Gustav", "Hana", "Ivan", "Julia",
+    "Kofi",  "Lena",   "Mateo", "Nora", "Omar",	 "Priya",  "Quinn",  "Rosa", "Sven", "Tariq",
+    "Uma",   "Viktor", "Wei",	"Yara", "Zoë",	 "José",   "Ingrid", NULL};
+static const char *const lasts[] = {"Smith",  "Garcia", "Müller", "Okafor", "Tanaka", "Novak",
+				    "Rossi",  "Dubois", "Khan",	  "Larsen", "Silva",  "Kowalski",
+				    "Nguyen", "Brown",	"Haddad", "Jensen", "O'Neil", "Petrov",
+				    "Sato",   "Walker", NULL};
 
 void sim_gen_org_name(struct sim *s, struct sim_rng *r, long index, char *out, size_t cap)
 {

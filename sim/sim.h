@@ -27,16 +27,16 @@ struct sim {
 	sqlite3 *db;
 	pthread_mutex_t lock;
 	uint64_t seed;
-	long orgs;          /* --orgs: organizations per dialect */
-	bool rate_limits;   /* --rate-limits: enforce each vendor's documented quota */
-	bool hostile;       /* --hostile: include names made to attack a terminal */
+	long orgs;	  /* --orgs: organizations per dialect */
+	bool rate_limits; /* --rate-limits: enforce each vendor's documented quota */
+	bool hostile;	  /* --hostile: include names made to attack a terminal */
 	int port;
 };
 
 struct sim_req {
-	const char *method;        /* "GET", "POST", ... */
-	const char *path;          /* path below the dialect prefix, e.g. "/organizations/12" */
-	const char *body;          /* request body, NUL-terminated (may be "") */
+	const char *method; /* "GET", "POST", ... */
+	const char *path;   /* path below the dialect prefix, e.g. "/organizations/12" */
+	const char *body;   /* request body, NUL-terminated (may be "") */
 	size_t body_len;
 	struct MHD_Connection *conn;
 };
@@ -44,17 +44,17 @@ struct sim_req {
 #define SIM_MAX_HEADERS 6
 struct sim_resp {
 	int status;
-	char *body;                /* malloc'd; the server frees it */
+	char *body; /* malloc'd; the server frees it */
 	size_t body_len;
-	const char *content_type;  /* static string */
+	const char *content_type; /* static string */
 	char headers[SIM_MAX_HEADERS][2][96];
 	int nheaders;
-	bool drop_connection;      /* close without an answer (a reset) */
+	bool drop_connection; /* close without an answer (a reset) */
 };
 
 struct sim_dialect {
-	const char *name;          /* "clinchpad": the profile's vendor = value */
-	const char *prefix;        /* "/clinchpad/api/v1"; requests under it come to handle() */
+	const char *name;   /* "clinchpad": the profile's vendor = value */
+	const char *prefix; /* "/clinchpad/api/v1"; requests under it come to handle() */
 	/* Creates the dialect's tables (IF NOT EXISTS) and, when the state is new, its data. */
 	void (*setup)(struct sim *s, bool fresh);
 	void (*handle)(struct sim *s, const struct sim_req *rq, struct sim_resp *rs);
@@ -65,11 +65,11 @@ struct sim_dialect {
 	void (*print_config)(struct sim *s, FILE *out, const char *base);
 };
 
-extern const struct sim_dialect *const sim_dialects[];   /* NULL-terminated */
+extern const struct sim_dialect *const sim_dialects[]; /* NULL-terminated */
 
 /* Request helpers. */
-const char *sim_arg(const struct sim_req *rq, const char *name);     /* query parameter or NULL */
-const char *sim_header(const struct sim_req *rq, const char *name);  /* case-insensitive */
+const char *sim_arg(const struct sim_req *rq, const char *name);    /* query parameter or NULL */
+const char *sim_header(const struct sim_req *rq, const char *name); /* case-insensitive */
 const char *sim_cookie(const struct sim_req *rq, const char *name);
 /* HTTP Basic credentials; returns false when absent. Caller frees *user and *pass. */
 bool sim_basic_auth(const struct sim_req *rq, char **user, char **pass);
@@ -120,14 +120,14 @@ struct sim_rng {
 };
 void sim_rng_seed(struct sim_rng *r, uint64_t seed, const char *stream);
 uint64_t sim_rng_next(struct sim_rng *r);
-long sim_rng_range(struct sim_rng *r, long lo, long hi);   /* inclusive */
-const char *sim_rng_pick(struct sim_rng *r, const char *const *list);  /* NULL-terminated list */
+long sim_rng_range(struct sim_rng *r, long lo, long hi);	      /* inclusive */
+const char *sim_rng_pick(struct sim_rng *r, const char *const *list); /* NULL-terminated list */
 /* Organization name: mostly plain, a few percent with accents, CJK or emoji; with
  * s->hostile, some carry escape sequences, bidi controls and invalid UTF-8. */
 void sim_gen_org_name(struct sim *s, struct sim_rng *r, long index, char *out, size_t cap);
 void sim_gen_person(struct sim_rng *r, char *first, char *last, size_t cap);
 void sim_gen_domain(const char *org_name, char *out, size_t cap);
-void sim_gen_hex_id(struct sim_rng *r, char *out);   /* 24 hex chars + NUL (out: 25 bytes) */
+void sim_gen_hex_id(struct sim_rng *r, char *out); /* 24 hex chars + NUL (out: 25 bytes) */
 extern const char *const sim_industries[];
 extern const char *const sim_cities[];
 

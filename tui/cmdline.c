@@ -27,7 +27,7 @@ struct cmdline {
 	/* Tab cycling: the candidates of the last Tab and which one is shown */
 	char *cands[MAX_CANDS];
 	int ncands, cand;
-	size_t word_at;     /* where the completed word starts in text */
+	size_t word_at; /* where the completed word starts in text */
 	bool cycling;
 };
 
@@ -147,8 +147,10 @@ static void export_journal(struct cmdline *c, const char *path)
 	struct model *m = ui_model(c->ui);
 	char *file = expand_path(path);
 	size_t len = strlen(file);
-	const char *fmt = len > 5 && (!strcmp(file + len - 5, ".json") || !strcmp(file + len - 6, ".jsonl"))
-				  ? "json" : "csv";
+	const char *fmt =
+	    len > 5 && (!strcmp(file + len - 5, ".json") || !strcmp(file + len - 6, ".jsonl"))
+		? "json"
+		: "csv";
 	FILE *f = fopen(file, "w");
 	if (!f) {
 		ui_message(c->ui, "Cannot write %s: %s", file, strerror(errno));
@@ -186,7 +188,8 @@ static int run(struct cmdline *c, char *line)
 		return PR_CLOSE | PR_QUIT;
 	if (!strcmp(line, "profile")) {
 		if (!arg[0]) {
-			ui_message(c->ui, "Usage: :profile NAME (Tab completes; p opens the switcher)");
+			ui_message(c->ui,
+				   "Usage: :profile NAME (Tab completes; p opens the switcher)");
 		} else if (!model_use_profile(m, arg)) {
 			struct buf b;
 			buf_init(&b);
@@ -196,7 +199,8 @@ static int run(struct cmdline *c, char *line)
 		} else {
 			pane_list_set_all_profiles(c->list, false);
 			model_refresh(m);
-			ui_message(c->ui, "Profile %s (%s)", m->profile->name, m->profile->vendor->label);
+			ui_message(c->ui, "Profile %s (%s)", m->profile->name,
+				   m->profile->vendor->label);
 		}
 		return PR_CLOSE;
 	}
@@ -207,22 +211,27 @@ static int run(struct cmdline *c, char *line)
 			desc = true;
 			arg[an - 5] = '\0';
 		}
-		int col = !arg[0] || !strcasecmp(arg, "none") ? -1 : m->profile ? col_by_name(m, arg) : -2;
+		int col = !arg[0] || !strcasecmp(arg, "none") ? -1
+			  : m->profile			      ? col_by_name(m, arg)
+							      : -2;
 		if (col == -2) {
 			struct buf b;
 			buf_init(&b);
 			for (int k = 0; k < STORE_COLS && model_col_label(m->profile, k); k++)
-				buf_printf(&b, "%s%s", k ? ", " : "", model_col_label(m->profile, k));
+				buf_printf(&b, "%s%s", k ? ", " : "",
+					   model_col_label(m->profile, k));
 			struct buf a;
 			buf_init(&a);
 			text_cell(arg, 30, false, &a);
-			ui_message(c->ui, "No column '%s'; columns: %s", a.data, b.data ? b.data : "");
+			ui_message(c->ui, "No column '%s'; columns: %s", a.data,
+				   b.data ? b.data : "");
 			buf_free(&a);
 			buf_free(&b);
 		} else {
 			pane_list_set_sort(c->list, col, desc);
-			ui_message(c->ui, "Sorted by %s%s", col < 0 ? "the vendor's order"
-							    : model_col_label(m->profile, col),
+			ui_message(c->ui, "Sorted by %s%s",
+				   col < 0 ? "the vendor's order"
+					   : model_col_label(m->profile, col),
 				   desc ? ", descending" : "");
 		}
 		return PR_CLOSE;
@@ -249,7 +258,8 @@ static int run(struct cmdline *c, char *line)
 	struct buf b;
 	buf_init(&b);
 	text_cell(line, 30, false, &b);
-	ui_message(c->ui, "Unknown command ':%s' (commands: profile, sort, filter, export, q)", b.data);
+	ui_message(c->ui, "Unknown command ':%s' (commands: profile, sort, filter, export, q)",
+		   b.data);
 	buf_free(&b);
 	return PR_CLOSE;
 }
@@ -320,8 +330,9 @@ static void complete(struct cmdline *c)
 	size_t common = strlen(c->cands[0]);
 	for (int i = 1; i < c->ncands; i++) {
 		size_t k = 0;
-		while (k < common && c->cands[i][k] && tolower((unsigned char)c->cands[i][k]) ==
-							       tolower((unsigned char)c->cands[0][k]))
+		while (k < common && c->cands[i][k] &&
+		       tolower((unsigned char)c->cands[i][k]) ==
+			   tolower((unsigned char)c->cands[0][k]))
 			k++;
 		common = k;
 	}
@@ -361,17 +372,17 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		complete(c);
 	} else if (k == KEY_BACKSPACE || k == 127 || k == 8) {
 		if (!c->text.len)
-			return PR_CLOSE;   /* backspace on an empty line leaves, as in vim */
+			return PR_CLOSE; /* backspace on an empty line leaves, as in vim */
 		size_t n = c->text.len;
 		do
 			n--;
 		while (n > 0 && ((unsigned char)c->text.data[n] & 0xC0) == 0x80);
 		c->text.len = n;
 		c->text.data[n] = '\0';
-	} else if (k == 21) {   /* C-u */
+	} else if (k == 21) { /* C-u */
 		buf_reset(&c->text);
 		buf_puts(&c->text, "");
-	} else if (k == 23) {   /* C-w: the last word */
+	} else if (k == 23) { /* C-w: the last word */
 		size_t n = c->text.len;
 		while (n && c->text.data[n - 1] == ' ')
 			n--;
@@ -400,11 +411,11 @@ static void cmdline_free(struct pane *p)
 }
 
 static const struct pane_ops cmdline_ops = {
-	.name = "command",
-	.draw = draw,
-	.key = key,
-	.wants_text = wants_text,
-	.free = cmdline_free,
+    .name = "command",
+    .draw = draw,
+    .key = key,
+    .wants_text = wants_text,
+    .free = cmdline_free,
 };
 
 struct pane *cmdline_new(struct ui *ui, struct pane *list)

@@ -20,26 +20,26 @@ struct dialog {
 	struct ui *ui;
 	enum dialog_kind kind;
 	char *title;
-	char *question;          /* confirm */
-	char *label;             /* text */
-	char **items;            /* choose */
+	char *question; /* confirm */
+	char *label;	/* text */
+	char **items;	/* choose */
 	int n, sel, top;
-	struct buf text;         /* text: what was typed */
-	bool yes;                /* confirm: the button under the cursor */
+	struct buf text; /* text: what was typed */
+	bool yes;	 /* confirm: the button under the cursor */
 	bool default_yes;
-	int scroll;              /* confirm: first question line shown */
+	int scroll;		 /* confirm: first question line shown */
 	int nlines, shown_lines; /* confirm: wrapped lines, and how many fit */
 	dialog_done_fn done;
 	void *arg;
 	bool answered;
 	WINDOW *win;
-	int srows, scols;        /* screen size win was made for */
+	int srows, scols; /* screen size win was made for */
 	int wh, ww;
-	int cy, cx;              /* hardware cursor, window coordinates */
+	int cy, cx; /* hardware cursor, window coordinates */
 };
 
 #define KEY_ESC 27
-#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEY_CTRL(c) ((c)&0x1f)
 
 static bool is_enter(int k)
 {
@@ -81,7 +81,8 @@ static int wrap_question(const char *q, int width, char ***out)
 			if (!fit && s[0])
 				fit = 1; /* cannot happen with width >= 2; never loop forever */
 			if (n == cap)
-				lines = xrealloc(lines, (size_t)(cap = cap ? cap * 2 : 8) * sizeof *lines);
+				lines = xrealloc(lines,
+						 (size_t)(cap = cap ? cap * 2 : 8) * sizeof *lines);
 			lines[n++] = xstrndup(s, fit);
 			s += fit;
 			while (*s == ' ')
@@ -311,9 +312,15 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *body)
 	(void)body;
 	struct dialog *d = (struct dialog *)p;
 	switch (d->kind) {
-	case DK_CONFIRM: draw_confirm(d); break;
-	case DK_CHOOSE: draw_choose(d); break;
-	case DK_TEXT: draw_text(d); break;
+	case DK_CONFIRM:
+		draw_confirm(d);
+		break;
+	case DK_CHOOSE:
+		draw_choose(d);
+		break;
+	case DK_TEXT:
+		draw_text(d);
+		break;
 	}
 	wnoutrefresh(d->win);
 }
@@ -321,19 +328,34 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *body)
 static int key_confirm(struct dialog *d, int k)
 {
 	switch (k) {
-	case 'y': case 'Y':
+	case 'y':
+	case 'Y':
 		answer(d, 1, NULL);
 		return PR_CLOSE;
-	case 'n': case 'N': case 'q': case KEY_ESC:
+	case 'n':
+	case 'N':
+	case 'q':
+	case KEY_ESC:
 		answer(d, 0, NULL);
 		return PR_CLOSE;
-	case KEY_LEFT: case KEY_RIGHT: case '\t': case KEY_BTAB: case 'h': case 'l':
+	case KEY_LEFT:
+	case KEY_RIGHT:
+	case '\t':
+	case KEY_BTAB:
+	case 'h':
+	case 'l':
 		d->yes = !d->yes;
 		break;
-	case 'j': case KEY_DOWN: case ' ': case KEY_NPAGE:
-		d->scroll += k == KEY_NPAGE || k == ' ' ? (d->shown_lines > 1 ? d->shown_lines - 1 : 1) : 1;
+	case 'j':
+	case KEY_DOWN:
+	case ' ':
+	case KEY_NPAGE:
+		d->scroll +=
+		    k == KEY_NPAGE || k == ' ' ? (d->shown_lines > 1 ? d->shown_lines - 1 : 1) : 1;
 		break;
-	case 'k': case KEY_UP: case KEY_PPAGE:
+	case 'k':
+	case KEY_UP:
+	case KEY_PPAGE:
 		d->scroll -= k == KEY_PPAGE ? (d->shown_lines > 1 ? d->shown_lines - 1 : 1) : 1;
 		if (d->scroll < 0)
 			d->scroll = 0;
@@ -362,13 +384,26 @@ static int key_choose(struct dialog *d, enum action a, int k)
 		return PR_CLOSE;
 	}
 	switch (a) {
-	case ACT_MOVE_DOWN: sel++; break;
-	case ACT_MOVE_UP: sel--; break;
-	case ACT_PAGE_DOWN: sel += page; break;
-	case ACT_PAGE_UP: sel -= page; break;
-	case ACT_FIRST: sel = 0; break;
-	case ACT_LAST: sel = d->n - 1; break;
-	default: return PR_HANDLED;
+	case ACT_MOVE_DOWN:
+		sel++;
+		break;
+	case ACT_MOVE_UP:
+		sel--;
+		break;
+	case ACT_PAGE_DOWN:
+		sel += page;
+		break;
+	case ACT_PAGE_UP:
+		sel -= page;
+		break;
+	case ACT_FIRST:
+		sel = 0;
+		break;
+	case ACT_LAST:
+		sel = d->n - 1;
+		break;
+	default:
+		return PR_HANDLED;
 	}
 	if (sel >= d->n)
 		sel = d->n - 1;
@@ -417,9 +452,12 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	(void)ui;
 	struct dialog *d = (struct dialog *)p;
 	switch (d->kind) {
-	case DK_CONFIRM: return key_confirm(d, k);
-	case DK_CHOOSE: return key_choose(d, a, k);
-	case DK_TEXT: return key_text(d, k);
+	case DK_CONFIRM:
+		return key_confirm(d, k);
+	case DK_CHOOSE:
+		return key_choose(d, a, k);
+	case DK_TEXT:
+		return key_text(d, k);
 	}
 	return PR_HANDLED;
 }
@@ -473,13 +511,13 @@ static void dialog_free(struct pane *p)
 }
 
 static const struct pane_ops dialog_ops = {
-	.name = "dialog",
-	.draw = draw,
-	.key = key,
-	.cursor = cursor,
-	.wants_text = wants_text,
-	.keybar = keybar,
-	.free = dialog_free,
+    .name = "dialog",
+    .draw = draw,
+    .key = key,
+    .cursor = cursor,
+    .wants_text = wants_text,
+    .keybar = keybar,
+    .free = dialog_free,
 };
 
 static struct dialog *dialog_new(struct ui *ui, enum dialog_kind kind, const char *title,
@@ -519,8 +557,8 @@ struct pane *dialog_choose(struct ui *ui, const char *title, const char *const *
 	return &d->pane;
 }
 
-struct pane *dialog_text(struct ui *ui, const char *title, const char *label,
-			 const char *initial, dialog_done_fn done, void *arg)
+struct pane *dialog_text(struct ui *ui, const char *title, const char *label, const char *initial,
+			 dialog_done_fn done, void *arg)
 {
 	struct dialog *d = dialog_new(ui, DK_TEXT, title, done, arg);
 	d->label = xstrdup(label ? label : "");

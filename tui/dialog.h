@@ -17,7 +17,7 @@ struct pane *dialog_confirm(struct ui *ui, const char *title, const char *questi
 			    bool default_yes, dialog_done_fn done, void *arg);
 struct pane *dialog_choose(struct ui *ui, const char *title, const char *const *items, int n,
 			   int selected, dialog_done_fn done, void *arg);
-struct pane *dialog_text(struct ui *ui, const char *title, const char *label,
-			 const char *initial, dialog_done_fn done, void *arg);
+struct pane *dialog_text(struct ui *ui, const char *title, const char *label, const char *initial,
+			 dialog_done_fn done, void *arg);
 
 #endif

@@ -8,10 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-const struct action_info action_info[ACT_COUNT] = {
-	[ACT_NONE] = {"none", "", "", NULL},
+const struct action_info action_info[ACT_COUNT] = {[ACT_NONE] = {"none", "", "", NULL},
 #define X(e, n, k, h, b) [ACT_##e] = {n, k, h, b},
-	ACTIONS(X)
+						   ACTIONS(X)
 #undef X
 };
 
@@ -27,11 +26,25 @@ static const struct {
 	const char *name;
 	int key;
 } named[] = {
-	{"Enter", '\n'}, {"Esc", 27}, {"Escape", 27}, {"Tab", '\t'}, {"BTab", KEY_BTAB},
-	{"Space", ' '}, {"Up", KEY_UP}, {"Down", KEY_DOWN}, {"Left", KEY_LEFT},
-	{"Right", KEY_RIGHT}, {"Home", KEY_HOME}, {"End", KEY_END}, {"PgUp", KEY_PPAGE},
-	{"PgDn", KEY_NPAGE}, {"PageUp", KEY_PPAGE}, {"PageDown", KEY_NPAGE},
-	{"Backspace", KEY_BACKSPACE}, {"Delete", KEY_DC}, {"Insert", KEY_IC},
+    {"Enter", '\n'},
+    {"Esc", 27},
+    {"Escape", 27},
+    {"Tab", '\t'},
+    {"BTab", KEY_BTAB},
+    {"Space", ' '},
+    {"Up", KEY_UP},
+    {"Down", KEY_DOWN},
+    {"Left", KEY_LEFT},
+    {"Right", KEY_RIGHT},
+    {"Home", KEY_HOME},
+    {"End", KEY_END},
+    {"PgUp", KEY_PPAGE},
+    {"PgDn", KEY_NPAGE},
+    {"PageUp", KEY_PPAGE},
+    {"PageDown", KEY_NPAGE},
+    {"Backspace", KEY_BACKSPACE},
+    {"Delete", KEY_DC},
+    {"Insert", KEY_IC},
 };
 
 int key_parse(const char *s)
@@ -94,7 +107,8 @@ static bool bind_keys(enum action a, const char *keys, char *err, size_t errcap)
 	for (char *t = strtok_r(tmp, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
 		int k = key_parse(t);
 		if (k < 0) {
-			snprintf(err, errcap, "[keys] %s: unknown key '%s'", action_info[a].name, t);
+			snprintf(err, errcap, "[keys] %s: unknown key '%s'", action_info[a].name,
+				 t);
 			return false;
 		}
 		/* A key belongs to one action: the newest binding wins. */

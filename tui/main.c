@@ -24,22 +24,23 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: orgdeck [--config FILE] [--profile NAME] [--db FILE] [--readonly]\n"
-		"               [--theme NAME] [--demo] [--trace FILE] [--version] [--help]\n"
-		"  --config FILE     config.ini (default $XDG_CONFIG_HOME/orgdeck/config.ini)\n"
-		"  --profile NAME    start on this profile\n"
-		"  --db FILE         cache and outbox (default $XDG_STATE_HOME/orgdeck/orgdeck.db)\n"
-		"  --readonly        refuse every change\n"
-		"  --theme NAME      colour theme\n"
-		"  --demo            run against a built-in simulator with demo data\n"
-		"  --sim PATH        the orgdeck-sim binary for --demo (default: beside orgdeck)\n"
-		"  --demo-orgs N     organizations per vendor in the demo (default 500)\n"
-		"  --trace FILE      log every request, secrets redacted\n"
-		"  --apply FILE      send the edits in FILE without the interface, one a line:\n"
-		"                    id<TAB>field<TAB>value (\\t \\n \\\\ escapes, \\N null,\n"
-		"                    id + creates); exit 0 when all are done\n"
-		"  --insecure-config accept a config file others can read\n");
+	fprintf(
+	    out,
+	    "usage: orgdeck [--config FILE] [--profile NAME] [--db FILE] [--readonly]\n"
+	    "               [--theme NAME] [--demo] [--trace FILE] [--version] [--help]\n"
+	    "  --config FILE     config.ini (default $XDG_CONFIG_HOME/orgdeck/config.ini)\n"
+	    "  --profile NAME    start on this profile\n"
+	    "  --db FILE         cache and outbox (default $XDG_STATE_HOME/orgdeck/orgdeck.db)\n"
+	    "  --readonly        refuse every change\n"
+	    "  --theme NAME      colour theme\n"
+	    "  --demo            run against a built-in simulator with demo data\n"
+	    "  --sim PATH        the orgdeck-sim binary for --demo (default: beside orgdeck)\n"
+	    "  --demo-orgs N     organizations per vendor in the demo (default 500)\n"
+	    "  --trace FILE      log every request, secrets redacted\n"
+	    "  --apply FILE      send the edits in FILE without the interface, one a line:\n"
+	    "                    id<TAB>field<TAB>value (\\t \\n \\\\ escapes, \\N null,\n"
+	    "                    id + creates); exit 0 when all are done\n"
+	    "  --insecure-config accept a config file others can read\n");
 }
 
 struct demo {
@@ -68,7 +69,8 @@ static bool demo_start(struct demo *d, const char *sim, const char *orgs)
 	const char *tmp = getenv("TMPDIR");
 	snprintf(d->dir, sizeof d->dir, "%s/orgdeck-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(d->dir)) {
-		fprintf(stderr, "orgdeck: cannot make a temporary directory: %s\n", strerror(errno));
+		fprintf(stderr, "orgdeck: cannot make a temporary directory: %s\n",
+			strerror(errno));
 		return false;
 	}
 	snprintf(d->config, sizeof d->config, "%s/config.ini", d->dir);
@@ -91,8 +93,8 @@ static bool demo_start(struct demo *d, const char *sim, const char *orgs)
 		int null = open("/dev/null", O_WRONLY);
 		if (null >= 0)
 			dup2(null, 2);
-		execl(bin, bin, "--listen", "127.0.0.1:0", "--port-file", port_file, "--print-config",
-		      "--orgs", orgs, "--seed", "42", (char *)NULL);
+		execl(bin, bin, "--listen", "127.0.0.1:0", "--port-file", port_file,
+		      "--print-config", "--orgs", orgs, "--seed", "42", (char *)NULL);
 		execlp("orgdeck-sim", "orgdeck-sim", "--listen", "127.0.0.1:0", "--port-file",
 		       port_file, "--print-config", "--orgs", orgs, "--seed", "42", (char *)NULL);
 		_exit(127);
@@ -128,8 +130,8 @@ static void demo_stop(struct demo *d)
 	}
 	if (d->dir[0]) {
 		char p[PATH_MAX + 32];
-		static const char *const leaves[] = {"config.ini", "orgdeck.db", "orgdeck.db-wal",
-						     "orgdeck.db-shm", "port", NULL};
+		static const char *const leaves[] = {
+		    "config.ini", "orgdeck.db", "orgdeck.db-wal", "orgdeck.db-shm", "port", NULL};
 		for (int i = 0; leaves[i]; i++) {
 			snprintf(p, sizeof p, "%s/%s", d->dir, leaves[i]);
 			unlink(p);
@@ -148,7 +150,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define OPT(name) (!strcmp(a, name) && (v ? (i++, 1) : (fprintf(stderr, "orgdeck: %s needs a value\n", name), exit(2), 0)))
+#define OPT(name)                                                                                  \
+	(!strcmp(a, name) &&                                                                       \
+	 (v ? (i++, 1) : (fprintf(stderr, "orgdeck: %s needs a value\n", name), exit(2), 0)))
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;

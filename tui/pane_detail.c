@@ -74,7 +74,8 @@ static void org_answered(void *arg, int choice, const char *text)
 						: outbox_duplicate(m, q->profile, q->id);
 		queued = op > 0;
 		if (!queued)
-			ui_message(q->ui, "%s", m->error[0] ? m->error : "The change was not queued.");
+			ui_message(q->ui, "%s",
+				   m->error[0] ? m->error : "The change was not queued.");
 		ui_status_dirty(q->ui);
 	}
 	if (q->then)
@@ -110,8 +111,8 @@ struct pane *org_confirm(struct ui *ui, enum action a, const char *profile, cons
 				     q->name, org_id, profile, vendor);
 		d = dialog_confirm(ui, "Duplicate organization", question, true, org_answered, q);
 	} else {
-		question = xasprintf("Create \"Copy of %s\" in %s (%s) from \"%s\" (id %s)?", q->name,
-				     profile, vendor, q->name, org_id);
+		question = xasprintf("Create \"Copy of %s\" in %s (%s) from \"%s\" (id %s)?",
+				     q->name, profile, vendor, q->name, org_id);
 		d = dialog_confirm(ui, "Duplicate organization", question, true, org_answered, q);
 	}
 	free(question);
@@ -124,8 +125,8 @@ enum line_style { LS_TITLE, LS_SUB, LS_GROUP, LS_FIELD, LS_DIM, LS_RAW };
 
 struct line {
 	enum line_style style;
-	char *label;   /* sanitised, or NULL */
-	char *text;    /* sanitised, fits the width it was built for */
+	char *label; /* sanitised, or NULL */
+	char *text;  /* sanitised, fits the width it was built for */
 };
 
 struct detail {
@@ -137,10 +138,10 @@ struct detail {
 	bool raw;
 	struct line *lines;
 	int nlines, cap;
-	int built_width;      /* width the lines were built for; 0 forces a rebuild */
-	int labw;             /* label column the lines were built with */
+	int built_width; /* width the lines were built for; 0 forces a rebuild */
+	int labw;	 /* label column the lines were built with */
 	int top, height;
-	struct pane *child;   /* a hosted confirm (delete closes this pane when queued) */
+	struct pane *child; /* a hosted confirm (delete closes this pane when queued) */
 	int body_y, body_x;
 	bool closing;
 };
@@ -162,7 +163,8 @@ static void lines_free(struct detail *d)
 static void push_line(struct detail *d, enum line_style st, const char *label, const char *text)
 {
 	if (d->nlines == d->cap)
-		d->lines = xrealloc(d->lines, (size_t)(d->cap = d->cap ? d->cap * 2 : 64) * sizeof *d->lines);
+		d->lines = xrealloc(d->lines,
+				    (size_t)(d->cap = d->cap ? d->cap * 2 : 64) * sizeof *d->lines);
 	struct line *l = &d->lines[d->nlines++];
 	l->style = st;
 	l->label = label ? xstrdup(label) : NULL;
@@ -289,8 +291,9 @@ static void build(struct detail *d, int width)
 	}
 	const struct vendor *v = p->vendor;
 	if (!d->have) {
-		char *msg = xasprintf("Organization %s is not in the cache%s.", d->id,
-				      fetch_busy(m, "record", d->id) ? "; fetching it" : " (deleted?)");
+		char *msg =
+		    xasprintf("Organization %s is not in the cache%s.", d->id,
+			      fetch_busy(m, "record", d->id) ? "; fetching it" : " (deleted?)");
 		add_value(d, LS_DIM, NULL, msg, width);
 		free(msg);
 		return;
@@ -348,7 +351,8 @@ static void build(struct detail *d, int width)
 			const char *val = f->value;
 			char hidden[48];
 			if (fs->flags & FS_SECRETLIKE && val) {
-				snprintf(hidden, sizeof hidden, "(hidden, %zu characters)", strlen(val));
+				snprintf(hidden, sizeof hidden, "(hidden, %zu characters)",
+					 strlen(val));
 				val = hidden;
 			}
 			add_value(d, LS_FIELD, fs->label, val ? val : "—", vw);
@@ -375,15 +379,16 @@ static void build(struct detail *d, int width)
 			push_line(d, LS_GROUP, NULL, "Custom fields");
 			header = true;
 		}
-		add_value(d, LS_FIELD, f->label ? f->label : f->key + 3, f->value ? f->value : "—", vw);
+		add_value(d, LS_FIELD, f->label ? f->label : f->key + 3, f->value ? f->value : "—",
+			  vw);
 	}
 
 	if (v->caps & VCAP_MEMBERS) {
 		struct record_list ml = {0};
 		bool got = store_get_members(m->store, d->profile, d->id, &ml);
 		add_summary(d, "Members", got ? &ml : NULL,
-			    fetch_busy(m, "members", d->id) ? "loading..." : "not fetched yet (R)", labw,
-			    width);
+			    fetch_busy(m, "members", d->id) ? "loading..." : "not fetched yet (R)",
+			    labw, width);
 		record_list_free(&ml);
 	}
 	if ((v->caps & VCAP_RELATED) && v->related_kinds) {
@@ -395,7 +400,8 @@ static void build(struct detail *d, int width)
 			struct record_list rl = {0};
 			bool got = fetch_related_result(m, d->id, kind, &rl);
 			add_summary(d, title, got ? &rl : NULL,
-				    fetch_busy(m, "related", d->id) ? "loading..." : "not fetched yet (R)",
+				    fetch_busy(m, "related", d->id) ? "loading..."
+								    : "not fetched yet (R)",
 				    labw, width);
 			record_list_free(&rl);
 		}
@@ -448,10 +454,18 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 		const struct line *l = &d->lines[d->top + y];
 		attr_t a = A_NORMAL;
 		switch (l->style) {
-		case LS_TITLE: a = A_BOLD; break;
-		case LS_SUB: case LS_DIM: a = ui_attr(UC_DIM); break;
-		case LS_GROUP: a = ui_attr(UC_HEADER); break;
-		default: break;
+		case LS_TITLE:
+			a = A_BOLD;
+			break;
+		case LS_SUB:
+		case LS_DIM:
+			a = ui_attr(UC_DIM);
+			break;
+		case LS_GROUP:
+			a = ui_attr(UC_HEADER);
+			break;
+		default:
+			break;
 		}
 		/* Lines are sanitised and sized when built; text_cell only clips to this width. */
 		struct buf b;
@@ -508,12 +522,24 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	int page = d->height > 2 ? d->height - 2 : 1;
 	int top = d->top;
 	switch (a) {
-	case ACT_MOVE_DOWN: top++; break;
-	case ACT_MOVE_UP: top--; break;
-	case ACT_PAGE_DOWN: top += page; break;
-	case ACT_PAGE_UP: top -= page; break;
-	case ACT_FIRST: top = 0; break;
-	case ACT_LAST: top = d->nlines; break;
+	case ACT_MOVE_DOWN:
+		top++;
+		break;
+	case ACT_MOVE_UP:
+		top--;
+		break;
+	case ACT_PAGE_DOWN:
+		top += page;
+		break;
+	case ACT_PAGE_UP:
+		top -= page;
+		break;
+	case ACT_FIRST:
+		top = 0;
+		break;
+	case ACT_LAST:
+		top = d->nlines;
+		break;
 	case ACT_RAW:
 		d->raw = !d->raw;
 		d->top = 0;
@@ -534,7 +560,8 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	case ACT_MEMBERS: {
 		const struct profile *pr = detail_profile(d);
 		if (pr && (pr->vendor->caps & VCAP_MEMBERS))
-			ui_push(ui, pane_members_new(ui, d->profile, d->id, d->have ? d->rec.name : NULL));
+			ui_push(ui, pane_members_new(ui, d->profile, d->id,
+						     d->have ? d->rec.name : NULL));
 		return PR_HANDLED;
 	}
 	case ACT_DELETE:
@@ -599,15 +626,25 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 	struct detail *d = (struct detail *)p;
 	struct model *m = ui_model(ui);
 	switch (a) {
-	case ACT_MOVE_DOWN: case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_PAGE_DOWN:
-	case ACT_PAGE_UP: case ACT_BACK: case ACT_CLOSE: case ACT_REFRESH: case ACT_QUIT:
+	case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP:
+	case ACT_FIRST:
+	case ACT_LAST:
+	case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_REFRESH:
+	case ACT_QUIT:
 	case ACT_REDRAW:
 		return true;
 	case ACT_RAW:
 		return d->have;
 	case ACT_MEMBERS:
 		return detail_profile(d) && (detail_profile(d)->vendor->caps & VCAP_MEMBERS);
-	case ACT_EDIT: case ACT_DUPLICATE: case ACT_DELETE:
+	case ACT_EDIT:
+	case ACT_DUPLICATE:
+	case ACT_DELETE:
 		return d->have && action_allowed(m, detail_profile(d), a);
 	default:
 		return false;
@@ -635,15 +672,15 @@ static void detail_free(struct pane *p)
 }
 
 static const struct pane_ops detail_ops = {
-	.name = "detail",
-	.draw = draw,
-	.key = key,
-	.on_change = on_change,
-	.cursor = cursor,
-	.wants_text = wants_text,
-	.offers = offers,
-	.keybar = keybar,
-	.free = detail_free,
+    .name = "detail",
+    .draw = draw,
+    .key = key,
+    .on_change = on_change,
+    .cursor = cursor,
+    .wants_text = wants_text,
+    .offers = offers,
+    .keybar = keybar,
+    .free = detail_free,
 };
 
 struct pane *pane_detail_new(struct ui *ui, const char *profile, const char *org_id)

@@ -25,8 +25,8 @@ struct filters {
 	int n;
 	long sel;
 	/* the two-step add: filter, then value (pushed on the next turn) */
-	int picking;          /* filter index being given a value, -1 none */
-	int editing;          /* active entry being changed, -1 for a new one */
+	int picking; /* filter index being given a value, -1 none */
+	int editing; /* active entry being changed, -1 for a new one */
 	const char **items;
 	uint64_t timer;
 };
@@ -98,7 +98,7 @@ static void set_value(struct filters *s, const char *param, const char *value)
 	int at = s->editing;
 	for (int i = 0; at < 0 && i < s->n; i++)
 		if (!strcmp(s->param[i], param))
-			at = i;   /* one value per parameter: giving it again replaces it */
+			at = i; /* one value per parameter: giving it again replaces it */
 	if (at < 0) {
 		if (s->n == MAX_SF) {
 			ui_message(s->ui, "At most %d filters at once.", MAX_SF);
@@ -215,12 +215,15 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		if (s->sel > 0)
 			s->sel--, p->dirty = true;
 		return PR_HANDLED;
-	case ACT_BACK: case ACT_CLOSE: case ACT_FILTER_BUILDER:
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_FILTER_BUILDER:
 		return PR_CLOSE;
 	case ACT_HELP:
 		ui_push(ui, pane_help_new(ui, p));
 		return PR_HANDLED;
-	case ACT_MEMBER_REMOVE: case ACT_DELETE:
+	case ACT_MEMBER_REMOVE:
+	case ACT_DELETE:
 		if (s->sel < s->n)
 			remove_at(s, (int)s->sel);
 		return PR_HANDLED;
@@ -254,8 +257,15 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 static bool offers(struct pane *p, struct ui *ui, enum action a)
 {
 	switch (a) {
-	case ACT_MOVE_DOWN: case ACT_MOVE_UP: case ACT_OPEN: case ACT_BACK: case ACT_CLOSE:
-	case ACT_QUIT: case ACT_HELP: case ACT_MEMBER_ADD: case ACT_REDRAW:
+	case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP:
+	case ACT_OPEN:
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_QUIT:
+	case ACT_HELP:
+	case ACT_MEMBER_ADD:
+	case ACT_REDRAW:
 		return true;
 	case ACT_MEMBER_REMOVE:
 		return ((struct filters *)p)->sel < ((struct filters *)p)->n;
@@ -283,13 +293,13 @@ static void filters_free(struct pane *p)
 }
 
 static const struct pane_ops filters_ops = {
-	.name = "filters",
-	.draw = draw,
-	.key = key,
-	.cursor = cursor,
-	.offers = offers,
-	.keybar = keybar,
-	.free = filters_free,
+    .name = "filters",
+    .draw = draw,
+    .key = key,
+    .cursor = cursor,
+    .offers = offers,
+    .keybar = keybar,
+    .free = filters_free,
 };
 
 struct pane *pane_filters_new(struct ui *ui, struct pane *list, const struct vendor *v)

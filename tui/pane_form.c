@@ -32,17 +32,17 @@
 #include <unistd.h>
 
 #define KEY_ESC 27
-#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEY_CTRL(c) ((c)&0x1f)
 #define VALUE_MAX (1 << 20)
 #define HEAD_ROWS 2
 
 struct ffield {
-	const struct field_spec *spec;   /* NULL for a custom field */
+	const struct field_spec *spec; /* NULL for a custom field */
 	char *key;
 	char *label;
 	enum field_type type;
 	bool required;
-	char *orig;                      /* value when the form opened; NULL: none */
+	char *orig; /* value when the form opened; NULL: none */
 	struct buf val;
 	char err[96];
 	bool touched;
@@ -52,15 +52,15 @@ struct form {
 	struct pane pane;
 	struct ui *ui;
 	char *profile;
-	char *id;                        /* NULL: create */
-	char *name;                      /* for titles */
+	char *id;   /* NULL: create */
+	char *name; /* for titles */
 	struct ffield *f;
 	int nf;
 	int focus, top, rows;
-	bool free_keys;                  /* custom keys may be added (Kaana metadata) */
-	bool show_required;              /* after a save attempt: empty required fields say so */
-	struct pane *child;              /* a hosted dialog */
-	int choosing;                    /* field a choice dialog is for */
+	bool free_keys;	    /* custom keys may be added (Kaana metadata) */
+	bool show_required; /* after a save attempt: empty required fields say so */
+	struct pane *child; /* a hosted dialog */
+	int choosing;	    /* field a choice dialog is for */
 	int body_y, body_x;
 	int cur_y, cur_x;
 	bool closing;
@@ -171,8 +171,8 @@ static void validate(struct form *f, struct ffield *x)
 		break;
 	case FT_EMAIL: {
 		const char *at = strchr(v, '@');
-		if (!at || at == v || !strchr(at + 1, '.') || strchr(at + 1, '@') || strchr(v, ' ') ||
-		    at[1] == '.' || v[strlen(v) - 1] == '.')
+		if (!at || at == v || !strchr(at + 1, '.') || strchr(at + 1, '@') ||
+		    strchr(v, ' ') || at[1] == '.' || v[strlen(v) - 1] == '.')
 			snprintf(x->err, sizeof x->err, "an e-mail address");
 		break;
 	}
@@ -225,7 +225,9 @@ static void display_value(const struct ffield *x, bool focused, int width, struc
 	struct buf clean;
 	buf_init(&clean);
 	if (x->type == FT_BOOL) {
-		buf_puts(&clean, !strcmp(v, "true") ? "[x] yes" : !strcmp(v, "false") ? "[ ] no" : "[ ] (unset)");
+		buf_puts(&clean, !strcmp(v, "true")    ? "[x] yes"
+				 : !strcmp(v, "false") ? "[ ] no"
+						       : "[ ] (unset)");
 	} else if (x->type == FT_ENUM) {
 		text_sanitize(v, strlen(v), &clean);
 		buf_puts(&clean, text_utf8() ? " ▾" : " v");
@@ -277,8 +279,9 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 	wattrset(w, A_BOLD);
 	mvwaddstr(w, 0, 1, cell.data ? cell.data : "");
 	buf_reset(&cell);
-	text_cell(f->free_keys ? "* required · Space toggles · Enter picks · C-e $EDITOR · C-n new key"
-			       : "* required · Space toggles · Enter picks · C-e $EDITOR",
+	text_cell(f->free_keys
+		      ? "* required · Space toggles · Enter picks · C-e $EDITOR · C-n new key"
+		      : "* required · Space toggles · Enter picks · C-e $EDITOR",
 		  wd - 2, false, &cell);
 	wattrset(w, ui_attr(UC_DIM));
 	mvwaddstr(w, 1, 1, cell.data ? cell.data : "");
@@ -382,7 +385,8 @@ static bool run_editor(const char *value, char **out, char *err, size_t errcap)
 	}
 	fchmod(fd, 0600);
 	size_t len = strlen(value);
-	bool ok = write(fd, value, len) == (ssize_t)len && (!len || value[len - 1] == '\n' || write(fd, "\n", 1) == 1);
+	bool ok = write(fd, value, len) == (ssize_t)len &&
+		  (!len || value[len - 1] == '\n' || write(fd, "\n", 1) == 1);
 	close(fd);
 	if (!ok) {
 		snprintf(err, errcap, "Cannot write the temporary file.");
@@ -428,8 +432,9 @@ static bool run_editor(const char *value, char **out, char *err, size_t errcap)
 	free(words);
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		snprintf(err, errcap, "The editor (%s) %s; the value is unchanged.", ed,
-			 pid < 0 ? "could not start" : WIFEXITED(status) && WEXITSTATUS(status) == 127
-			 ? "was not found" : "failed");
+			 pid < 0					   ? "could not start"
+			 : WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "was not found"
+									   : "failed");
 		unlink(path);
 		free(path);
 		return false;
@@ -544,7 +549,10 @@ static const char *send_value(const struct ffield *x)
 	if (*v)
 		return v;
 	switch (x->type) {
-	case FT_TEXT: case FT_LONGTEXT: case FT_EMAIL: case FT_URL:
+	case FT_TEXT:
+	case FT_LONGTEXT:
+	case FT_EMAIL:
+	case FT_URL:
 		return "";
 	default:
 		return NULL;
@@ -573,7 +581,8 @@ static void save_answered(void *arg, int choice, const char *text)
 			r.name = xstrdup(val(x));
 		n++;
 	}
-	int64_t op = f->id ? outbox_update(m, f->profile, f->id, &r) : outbox_create(m, f->profile, &r);
+	int64_t op =
+	    f->id ? outbox_update(m, f->profile, f->id, &r) : outbox_create(m, f->profile, &r);
 	record_free(&r);
 	ui_status_dirty(f->ui);
 	if (op <= 0) {
@@ -613,8 +622,8 @@ static void save(struct form *f)
 				f->focus = i;
 				break;
 			}
-		ui_message(f->ui, "%d field%s need%s fixing before saving.", bad, bad == 1 ? "" : "s",
-			   bad == 1 ? "s" : "");
+		ui_message(f->ui, "%d field%s need%s fixing before saving.", bad,
+			   bad == 1 ? "" : "s", bad == 1 ? "s" : "");
 		return;
 	}
 	struct buf q;
@@ -646,8 +655,8 @@ static void save(struct form *f)
 	char *question;
 	if (f->id)
 		question = xasprintf("Send %d change%s to \"%s\" (%s)?\n%s", n, n == 1 ? "" : "s",
-				     f->name ? f->name : f->id, prof ? prof->vendor->label : f->profile,
-				     q.data);
+				     f->name ? f->name : f->id,
+				     prof ? prof->vendor->label : f->profile, q.data);
 	else
 		question = xasprintf("Create this organization in %s (%s)?\n%s", f->profile,
 				     prof ? prof->vendor->label : "", q.data);
@@ -760,10 +769,12 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	struct ffield *x = f->nf ? &f->f[f->focus] : NULL;
 	int page = f->rows > 1 ? f->rows - 1 : 1;
 	switch (k) {
-	case '\t': case KEY_DOWN:
+	case '\t':
+	case KEY_DOWN:
 		move_focus(f, f->focus + 1);
 		return PR_HANDLED;
-	case KEY_BTAB: case KEY_UP:
+	case KEY_BTAB:
+	case KEY_UP:
 		move_focus(f, f->focus - 1);
 		return PR_HANDLED;
 	case KEY_NPAGE:
@@ -877,8 +888,10 @@ static const char *keybar(struct pane *p)
 	if (f->child && f->child->ops->keybar)
 		return f->child->ops->keybar(f->child);
 	if (f->free_keys)
-		return "Tab next  S-Tab prev  C-s save  Esc cancel  C-u clear  C-e editor  C-n new key";
-	return "Tab next  S-Tab prev  C-s save  Esc cancel  C-u clear  Space toggle  Enter choices  C-e editor";
+		return "Tab next  S-Tab prev  C-s save  Esc cancel  C-u clear  C-e editor  C-n new "
+		       "key";
+	return "Tab next  S-Tab prev  C-s save  Esc cancel  C-u clear  Space toggle  Enter choices "
+	       " C-e editor";
 }
 
 static void form_free(struct pane *p)
@@ -900,13 +913,13 @@ static void form_free(struct pane *p)
 }
 
 static const struct pane_ops form_ops = {
-	.name = "form",
-	.draw = draw,
-	.key = key,
-	.cursor = cursor,
-	.wants_text = wants_text,
-	.keybar = keybar,
-	.free = form_free,
+    .name = "form",
+    .draw = draw,
+    .key = key,
+    .cursor = cursor,
+    .wants_text = wants_text,
+    .keybar = keybar,
+    .free = form_free,
 };
 
 struct pane *pane_form_new(struct ui *ui, const char *profile, const char *org_id)
@@ -943,7 +956,8 @@ struct pane *pane_form_new(struct ui *ui, const char *profile, const char *org_i
 		for (size_t i = 0; i < rec.nfields; i++) {
 			const struct record_field *rf = &rec.fields[i];
 			if (!strncmp(rf->key, "cf:", 3))
-				add_field(f, NULL, rf->key, rf->label ? rf->label : rf->key + 3, rf->value);
+				add_field(f, NULL, rf->key, rf->label ? rf->label : rf->key + 3,
+					  rf->value);
 		}
 	if (have)
 		record_free(&rec);

@@ -16,14 +16,14 @@ static const struct {
 	const char *title;
 	enum action acts[12];
 } groups[] = {
-	{"Moving", {ACT_MOVE_DOWN, ACT_MOVE_UP, ACT_FIRST, ACT_LAST, ACT_PAGE_DOWN, ACT_PAGE_UP}},
-	{"Panes", {ACT_OPEN, ACT_BACK, ACT_CLOSE, ACT_QUIT, ACT_MEMBERS, ACT_OPLOG, ACT_PROFILES,
-		   ACT_COMMAND, ACT_HELP, ACT_REDRAW}},
-	{"The list", {ACT_FILTER, ACT_SORT, ACT_SORT_REVERSE, ACT_FILTER_BUILDER, ACT_REFRESH,
-		      ACT_MARK}},
-	{"Changes", {ACT_EDIT, ACT_CREATE, ACT_DUPLICATE, ACT_DELETE, ACT_UNDO}},
-	{"Members", {ACT_MEMBER_ADD, ACT_MEMBER_REMOVE, ACT_MEMBER_ROLE, ACT_ROLE_NEXT,
-		     ACT_ROLE_PREV}},
+    {"Moving", {ACT_MOVE_DOWN, ACT_MOVE_UP, ACT_FIRST, ACT_LAST, ACT_PAGE_DOWN, ACT_PAGE_UP}},
+    {"Panes",
+     {ACT_OPEN, ACT_BACK, ACT_CLOSE, ACT_QUIT, ACT_MEMBERS, ACT_OPLOG, ACT_PROFILES, ACT_COMMAND,
+      ACT_HELP, ACT_REDRAW}},
+    {"The list",
+     {ACT_FILTER, ACT_SORT, ACT_SORT_REVERSE, ACT_FILTER_BUILDER, ACT_REFRESH, ACT_MARK}},
+    {"Changes", {ACT_EDIT, ACT_CREATE, ACT_DUPLICATE, ACT_DELETE, ACT_UNDO}},
+    {"Members", {ACT_MEMBER_ADD, ACT_MEMBER_REMOVE, ACT_MEMBER_ROLE, ACT_ROLE_NEXT, ACT_ROLE_PREV}},
 };
 
 struct help {
@@ -81,7 +81,7 @@ static void build(struct help *h, struct pane *below)
 		add_line(h, groups[g].title, true);
 		for (int i = 0; i < 12 && groups[g].acts[i]; i++)
 			add_action(h, below, groups[g].acts[i]);
-		if (h->n == before + 1) {   /* nothing offered: no heading */
+		if (h->n == before + 1) { /* nothing offered: no heading */
 			free(h->lines[--h->n]);
 		}
 	}
@@ -187,13 +187,28 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct help *h = (struct help *)p;
 	switch (a) {
-	case ACT_MOVE_DOWN: scroll_to(h, h->top + 1); return PR_HANDLED;
-	case ACT_MOVE_UP: scroll_to(h, h->top - 1); return PR_HANDLED;
-	case ACT_PAGE_DOWN: scroll_to(h, h->top + h->body_h - 1); return PR_HANDLED;
-	case ACT_PAGE_UP: scroll_to(h, h->top - h->body_h + 1); return PR_HANDLED;
-	case ACT_FIRST: scroll_to(h, 0); return PR_HANDLED;
-	case ACT_LAST: scroll_to(h, h->n); return PR_HANDLED;
-	case ACT_BACK: case ACT_CLOSE: case ACT_HELP: return PR_CLOSE;
+	case ACT_MOVE_DOWN:
+		scroll_to(h, h->top + 1);
+		return PR_HANDLED;
+	case ACT_MOVE_UP:
+		scroll_to(h, h->top - 1);
+		return PR_HANDLED;
+	case ACT_PAGE_DOWN:
+		scroll_to(h, h->top + h->body_h - 1);
+		return PR_HANDLED;
+	case ACT_PAGE_UP:
+		scroll_to(h, h->top - h->body_h + 1);
+		return PR_HANDLED;
+	case ACT_FIRST:
+		scroll_to(h, 0);
+		return PR_HANDLED;
+	case ACT_LAST:
+		scroll_to(h, h->n);
+		return PR_HANDLED;
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_HELP:
+		return PR_CLOSE;
 	default:
 		/* Esc and q close whatever they are bound to. */
 		return k == 27 || k == 'q' ? PR_CLOSE : PR_HANDLED;
@@ -222,13 +237,13 @@ static void help_free(struct pane *p)
 }
 
 static const struct pane_ops help_ops = {
-	.name = "help",
-	.draw = draw,
-	.key = key,
-	.cursor = cursor,
-	.offers = offers,
-	.keybar = keybar,
-	.free = help_free,
+    .name = "help",
+    .draw = draw,
+    .key = key,
+    .cursor = cursor,
+    .offers = offers,
+    .keybar = keybar,
+    .free = help_free,
 };
 
 struct pane *pane_help_new(struct ui *ui, struct pane *below)

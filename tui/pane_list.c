@@ -30,28 +30,28 @@ struct list {
 	struct pane pane;
 	struct ui *ui;
 	struct buf filter;
-	bool filtering;        /* the filter line has the keyboard */
+	bool filtering; /* the filter line has the keyboard */
 	int sort_col;
 	bool desc;
 	long count;
-	long count_cap;        /* a filtered count stops here; grows as the user scrolls */
+	long count_cap; /* a filtered count stops here; grows as the user scrolls */
 	long top, sel;
-	int height;            /* rows of the list (pane height - header) */
+	int height; /* rows of the list (pane height - header) */
 	struct store_row rows[MAX_ROWS];
 	int nrows;
-	long rows_top;         /* offset rows[] was read from */
-	bool stale;            /* rows[] must be re-read */
-	int scroll_by;         /* pending wscrl for the next draw */
+	long rows_top; /* offset rows[] was read from */
+	bool stale;    /* rows[] must be re-read */
+	int scroll_by; /* pending wscrl for the next draw */
 	char *profile;
-	bool all;              /* every profile's cached rows (profile switcher) */
+	bool all; /* every profile's cached rows (profile switcher) */
 	struct mark *marks;
 	int nmarks;
-	char *sf[MAX_SERVER_FILTERS][2];   /* server-side filters from the filter builder */
+	char *sf[MAX_SERVER_FILTERS][2]; /* server-side filters from the filter builder */
 	int nsf;
 	bool signin_open;      /* the sign-in dialog is up */
 	bool signin_dismissed; /* Esc on it: not asked again until R */
-	bool budget;           /* typing a filter: queries get a time budget */
-	bool partial;          /* a budgeted query stopped early; completion is scheduled */
+	bool budget;	       /* typing a filter: queries get a time budget */
+	bool partial;	       /* a budgeted query stopped early; completion is scheduled */
 	uint64_t complete_timer;
 };
 
@@ -64,10 +64,10 @@ static struct store_query query(struct list *l)
 {
 	struct model *m = ui_model(l->ui);
 	return (struct store_query){
-		.profile = l->all ? NULL : model_list_key(m),
-		.filter = l->filter.data,
-		.sort_col = l->sort_col,
-		.desc = l->desc,
+	    .profile = l->all ? NULL : model_list_key(m),
+	    .filter = l->filter.data,
+	    .sort_col = l->sort_col,
+	    .desc = l->desc,
 	};
 }
 
@@ -234,7 +234,9 @@ static void draw_row(struct list *l, WINDOW *w, int y, int *cw, int ncols)
 	bool sel = idx == l->sel;
 	attr_t base = sel ? ui_attr(UC_SELECTED) : A_NORMAL;
 	static const char *const marks[] = {"  ", "* ", "! ", "! "};
-	attr_t mark_attr = r->state == 1 ? ui_attr(UC_PENDING) : r->state >= 2 ? ui_attr(UC_FAILED) : base;
+	attr_t mark_attr = r->state == 1   ? ui_attr(UC_PENDING)
+			   : r->state >= 2 ? ui_attr(UC_FAILED)
+					   : base;
 	wattrset(w, sel ? base : mark_attr);
 	if (is_marked(l, r->profile, r->id) >= 0) {
 		waddstr(w, r->state ? (r->state == 1 ? "*" : "!") : " ");
@@ -283,7 +285,8 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 		const char *label = col_label(l, c);
 		buf_puts(&b, label ? label : "");
 		if (l->sort_col == c)
-			buf_puts(&b, l->desc ? (text_utf8() ? " ▼" : " v") : (text_utf8() ? " ▲" : " ^"));
+			buf_puts(&b, l->desc ? (text_utf8() ? " ▼" : " v")
+					     : (text_utf8() ? " ▲" : " ^"));
 		struct buf cell;
 		buf_init(&cell);
 		text_cell(b.data, cw[c], true, &cell);
@@ -298,8 +301,10 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 		draw_row(l, w, y, cw, ncols);
 	if (!l->count) {
 		wattrset(w, ui_attr(UC_DIM));
-		mvwaddstr(w, 2, 2, l->filter.len ? "No organization matches the filter." :
-			  "No organizations cached yet; refreshing from the vendor...");
+		mvwaddstr(w, 2, 2,
+			  l->filter.len
+			      ? "No organization matches the filter."
+			      : "No organizations cached yet; refreshing from the vendor...");
 	}
 	wattrset(w, A_NORMAL);
 }
@@ -543,9 +548,12 @@ static int org_action(struct list *l, struct ui *ui, enum action a)
 		if (p && !model_write_allowed(m, profile))
 			ui_message(ui, "%s", m->error);
 		else
-			ui_message(ui, "%s cannot %s organizations.", p ? p->vendor->label : "This vendor",
-				   a == ACT_EDIT ? "update" : a == ACT_CREATE ? "create"
-				   : a == ACT_DUPLICATE ? "duplicate" : "delete");
+			ui_message(ui, "%s cannot %s organizations.",
+				   p ? p->vendor->label : "This vendor",
+				   a == ACT_EDIT	? "update"
+				   : a == ACT_CREATE	? "create"
+				   : a == ACT_DUPLICATE ? "duplicate"
+							: "delete");
 		return PR_HANDLED;
 	}
 	if (a == ACT_OPEN)
@@ -573,7 +581,9 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		if (!r)
 			ui_message(ui, "No organization selected.");
 		else if (!row_caps(l, r, VCAP_MEMBERS))
-			ui_message(ui, "%s has no members to show.", row_profile(l, r) ? row_profile(l, r)->vendor->label : "This vendor");
+			ui_message(ui, "%s has no members to show.",
+				   row_profile(l, r) ? row_profile(l, r)->vendor->label
+						     : "This vendor");
 		else
 			ui_push(ui, pane_members_new(ui, r->profile, r->id, r->cols[0]));
 		return PR_HANDLED;
@@ -607,8 +617,9 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		else if (m->profile && !model_write_allowed(m, m->profile->name))
 			ui_message(ui, "%s", m->error);
 		else
-			ui_message(ui, "%s cannot delete organizations, so there is nothing to mark for.",
-				   m->profile ? m->profile->vendor->label : "This vendor");
+			ui_message(
+			    ui, "%s cannot delete organizations, so there is nothing to mark for.",
+			    m->profile ? m->profile->vendor->label : "This vendor");
 		return PR_HANDLED;
 	case ACT_FILTER_BUILDER:
 		if (offers(p, ui, a))
@@ -656,12 +667,15 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			l->stale = l->pane.dirty = true;
 			return PR_HANDLED;
 		}
-		l->sort_col = l->sort_col + 1 >= STORE_COLS || !model_col_label(m->profile, l->sort_col + 1)
-				      ? -1 : l->sort_col + 1;
+		l->sort_col =
+		    l->sort_col + 1 >= STORE_COLS || !model_col_label(m->profile, l->sort_col + 1)
+			? -1
+			: l->sort_col + 1;
 		l->stale = true;
 		l->pane.dirty = true;
-		ui_message(ui, "sorted by %s", l->sort_col < 0 ? "the vendor's order"
-					       : model_col_label(m->profile, l->sort_col));
+		ui_message(ui, "sorted by %s",
+			   l->sort_col < 0 ? "the vendor's order"
+					   : model_col_label(m->profile, l->sort_col));
 		return PR_HANDLED;
 	case ACT_SORT_REVERSE:
 		l->desc = !l->desc;
@@ -672,7 +686,11 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		l->signin_dismissed = false;
 		model_refresh(m);
 		return PR_HANDLED;
-	case ACT_OPEN: case ACT_EDIT: case ACT_CREATE: case ACT_DUPLICATE: case ACT_DELETE:
+	case ACT_OPEN:
+	case ACT_EDIT:
+	case ACT_CREATE:
+	case ACT_DUPLICATE:
+	case ACT_DELETE:
 		return org_action(l, ui, a);
 	case ACT_NONE: {
 		/* The mouse, when [ui] mouse = yes: a click selects, the wheel scrolls. */
@@ -726,12 +744,14 @@ static void on_change(struct pane *p, struct ui *ui, unsigned dirty)
 	}
 	/* A profile that signs in through the vendor's web page and has no token yet: ask
 	 * for the code once (R asks again after Esc). */
-	if (m->profile && auth_needs_person(m->profile) && !l->signin_open && !l->signin_dismissed &&
-	    ui_top(ui) == p) {
+	if (m->profile && auth_needs_person(m->profile) && !l->signin_open &&
+	    !l->signin_dismissed && ui_top(ui) == p) {
 		char *url = auth_authorize_url(m, m->profile);
 		if (url) {
-			char *label = xasprintf("Open this page in a browser, sign in, then paste the "
-						"code it shows here:\n%s", url);
+			char *label =
+			    xasprintf("Open this page in a browser, sign in, then paste the "
+				      "code it shows here:\n%s",
+				      url);
 			char *title = xasprintf("Sign in to %s (%s)", m->profile->vendor->label,
 						m->profile->name);
 			l->signin_open = true;
@@ -777,26 +797,43 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 		const struct store_row *r = selected_row(l);
 		return r && row_caps(l, r, VCAP_MEMBERS);
 	}
-	case ACT_OPLOG: case ACT_PROFILES: case ACT_COMMAND: case ACT_HELP:
+	case ACT_OPLOG:
+	case ACT_PROFILES:
+	case ACT_COMMAND:
+	case ACT_HELP:
 		return true;
 	case ACT_UNDO:
 		return !l->all && m->profile && writable(l, m->profile) &&
 		       (m->profile->vendor->caps & (VCAP_UPDATE | VCAP_MEMBER_ROLE));
 	case ACT_MARK:
-		return l->count > 0 && (l->all || (m->profile && (m->profile->vendor->caps & VCAP_DELETE) &&
-						    writable(l, m->profile)));
+		return l->count > 0 &&
+		       (l->all || (m->profile && (m->profile->vendor->caps & VCAP_DELETE) &&
+				   writable(l, m->profile)));
 	case ACT_FILTER_BUILDER:
-		return !l->all && m->profile &&
-		       (m->profile->vendor->caps & VCAP_FILTERS) && m->profile->vendor->nfilters;
-	case ACT_OPEN: case ACT_EDIT: case ACT_DUPLICATE: case ACT_DELETE: {
+		return !l->all && m->profile && (m->profile->vendor->caps & VCAP_FILTERS) &&
+		       m->profile->vendor->nfilters;
+	case ACT_OPEN:
+	case ACT_EDIT:
+	case ACT_DUPLICATE:
+	case ACT_DELETE: {
 		const struct store_row *r = selected_row(l);
 		return r && org_action_allowed(ui, r->profile, a);
 	}
 	case ACT_CREATE:
 		return !l->all && org_action_allowed(ui, NULL, a);
-	case ACT_CLOSE: case ACT_FILTER: case ACT_SORT: case ACT_REFRESH: case ACT_MOVE_DOWN:
-	case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_PAGE_DOWN: case ACT_PAGE_UP:
-	case ACT_SORT_REVERSE: case ACT_REDRAW: case ACT_QUIT:
+	case ACT_CLOSE:
+	case ACT_FILTER:
+	case ACT_SORT:
+	case ACT_REFRESH:
+	case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP:
+	case ACT_FIRST:
+	case ACT_LAST:
+	case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_SORT_REVERSE:
+	case ACT_REDRAW:
+	case ACT_QUIT:
 		return true;
 	default:
 		return false;
@@ -872,14 +909,14 @@ bool pane_list_server_filter(struct pane *p, int i, const char **param, const ch
 }
 
 static const struct pane_ops list_ops = {
-	.offers = offers,
-	.name = "list",
-	.draw = draw,
-	.key = key,
-	.on_change = on_change,
-	.cursor = cursor,
-	.wants_text = wants_text,
-	.free = list_free,
+    .offers = offers,
+    .name = "list",
+    .draw = draw,
+    .key = key,
+    .on_change = on_change,
+    .cursor = cursor,
+    .wants_text = wants_text,
+    .free = list_free,
 };
 
 struct pane *pane_list_new(struct ui *ui)

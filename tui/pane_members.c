@@ -22,7 +22,7 @@
 /* One line of the pane: a stored member, or a member being added (not stored yet). */
 struct mrow {
 	const char *id, *name, *email, *role;
-	const struct op *op;   /* newest op on this member worth showing, or NULL */
+	const struct op *op; /* newest op on this member worth showing, or NULL */
 };
 
 enum step { STEP_NONE, STEP_CONTACTS, STEP_ROLE_FOR_ADD };
@@ -32,18 +32,18 @@ struct members {
 	struct ui *ui;
 	char *profile, *org_id, *org_name;
 	const struct profile *prof;
-	struct record_list list;     /* from the store */
-	struct op *ops;              /* the profile's recent ops, newest first (see mine()) */
+	struct record_list list; /* from the store */
+	struct op *ops;		 /* the profile's recent ops, newest first (see mine()) */
 	size_t nops;
 	struct mrow *rows;
 	size_t nrows;
 	long sel, top;
 	int height;
-	bool fetched;                /* a fetch has answered since the pane opened */
+	bool fetched; /* a fetch has answered since the pane opened */
 	/* ops queued here: their end is shown ("done", the vendor's words) */
 	int64_t watch[MAX_WATCH];
 	int watch_state[MAX_WATCH];
-	char *watch_name[MAX_WATCH];  /* the member's name, for the message when it ends */
+	char *watch_name[MAX_WATCH]; /* the member's name, for the message when it ends */
 	int nwatch;
 	/* the add flow: contact chooser, then role chooser (each pushed on the next turn:
 	 * a dialog's done callback runs before the ui pops it) */
@@ -53,7 +53,7 @@ struct members {
 	char *add_contact_id, *add_contact_name;
 	enum step step;
 	uint64_t step_timer;
-	char *role_member;           /* the member the role chooser is for */
+	char *role_member; /* the member the role chooser is for */
 	const char **role_items;
 };
 
@@ -91,8 +91,10 @@ static void watch(struct members *s, int64_t id, const char *name)
 	if (s->nwatch == MAX_WATCH) {
 		free(s->watch_name[0]);
 		memmove(s->watch, s->watch + 1, sizeof s->watch[0] * (MAX_WATCH - 1));
-		memmove(s->watch_state, s->watch_state + 1, sizeof s->watch_state[0] * (MAX_WATCH - 1));
-		memmove(s->watch_name, s->watch_name + 1, sizeof s->watch_name[0] * (MAX_WATCH - 1));
+		memmove(s->watch_state, s->watch_state + 1,
+			sizeof s->watch_state[0] * (MAX_WATCH - 1));
+		memmove(s->watch_name, s->watch_name + 1,
+			sizeof s->watch_name[0] * (MAX_WATCH - 1));
 		s->nwatch--;
 	}
 	s->watch[s->nwatch] = id;
@@ -168,10 +170,12 @@ static void reload(struct members *s)
 	bool ended = false;
 	for (int w = 0; w < s->nwatch; w++)
 		for (size_t i = 0; i < s->nops; i++)
-			if (s->ops[i].id == s->watch[w] && (int)s->ops[i].state != s->watch_state[w]) {
+			if (s->ops[i].id == s->watch[w] &&
+			    (int)s->ops[i].state != s->watch_state[w]) {
 				int was = s->watch_state[w];
 				s->watch_state[w] = (int)s->ops[i].state;
-				if ((s->ops[i].state == OPS_DONE || s->ops[i].state == OPS_FAILED) &&
+				if ((s->ops[i].state == OPS_DONE ||
+				     s->ops[i].state == OPS_FAILED) &&
 				    was != OPS_DONE)
 					ended = true;
 				if (s->ops[i].state == OPS_FAILED && s->ops[i].message)
@@ -190,8 +194,12 @@ static void reload(struct members *s)
 		const struct op *o = member_op(s, r->id ? r->id : "");
 		/* The outbox stores an added member as "Contact <id>" until the refetch. */
 		const char *name = o && o->kind == OP_MEMBER_ADD ? contact_name(s, r->id) : NULL;
-		s->rows[s->nrows++] = (struct mrow){r->id ? r->id : "", name ? name : r->name ? r->name : "",
-						    record_get(r, "email"), record_get(r, "role"), o};
+		s->rows[s->nrows++] =
+		    (struct mrow){r->id ? r->id : "",
+				  name	    ? name
+				  : r->name ? r->name
+					    : "",
+				  record_get(r, "email"), record_get(r, "role"), o};
 	}
 	/* Members being added show until the store has them; members being removed (the
 	 * outbox takes them out of the store at once) until the vendor confirms. */
@@ -203,13 +211,15 @@ static void reload(struct members *s)
 		bool stored = false;
 		for (size_t k = 0; k < s->list.n && !stored; k++)
 			stored = s->list.items[k].id && !strcmp(s->list.items[k].id, o->member);
-		if (stored || (o->state == OPS_DONE && (o->kind == OP_MEMBER_REMOVE || !watched(s, o->id))))
+		if (stored ||
+		    (o->state == OPS_DONE && (o->kind == OP_MEMBER_REMOVE || !watched(s, o->id))))
 			continue;
 		const char *name = contact_name(s, o->member);
 		for (int w = 0; !name && w < s->nwatch; w++)
 			if (s->watch[w] == o->id && s->watch_name[w][0])
 				name = s->watch_name[w];
-		s->rows[s->nrows++] = (struct mrow){o->member, name ? name : o->member, NULL, o->role, o};
+		s->rows[s->nrows++] =
+		    (struct mrow){o->member, name ? name : o->member, NULL, o->role, o};
 	}
 	if (s->sel >= (long)s->nrows)
 		s->sel = s->nrows ? (long)s->nrows - 1 : 0;
@@ -228,8 +238,9 @@ static void op_text(const struct mrow *r, struct buf *out, enum ui_color *color)
 	*color = UC_NORMAL;
 	if (!o)
 		return;
-	const char *verb = o->kind == OP_MEMBER_ADD ? "adding" : o->kind == OP_MEMBER_REMOVE ? "removing"
-											     : "role";
+	const char *verb = o->kind == OP_MEMBER_ADD	 ? "adding"
+			   : o->kind == OP_MEMBER_REMOVE ? "removing"
+							 : "role";
 	switch (o->state) {
 	case OPS_PENDING:
 	case OPS_SENDING:
@@ -240,9 +251,9 @@ static void op_text(const struct mrow *r, struct buf *out, enum ui_color *color)
 			buf_printf(out, "pending: %s", verb);
 		break;
 	case OPS_DONE:
-		buf_puts(out, o->kind == OP_MEMBER_ADD ? "done: added" : o->kind == OP_MEMBER_REMOVE
-									 ? "done: removed"
-									 : "done");
+		buf_puts(out, o->kind == OP_MEMBER_ADD	    ? "done: added"
+			      : o->kind == OP_MEMBER_REMOVE ? "done: removed"
+							    : "done");
 		break;
 	case OPS_FAILED:
 		*color = UC_FAILED;
@@ -341,7 +352,8 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 		put_cell(w, r->role ? r->role : "", wr, base);
 		put_cell(w, " ", 1, base);
 		if (wst > 0)
-			put_cell(w, b.data, wst, i == s->sel ? base : ui_attr(oc == UC_NORMAL ? UC_DIM : oc));
+			put_cell(w, b.data, wst,
+				 i == s->sel ? base : ui_attr(oc == UC_NORMAL ? UC_DIM : oc));
 	}
 	if (!s->nrows) {
 		wattrset(w, ui_attr(UC_DIM));
@@ -365,15 +377,27 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 	const struct mrow *r = selected(s);
 	bool member = r && r->op == NULL ? true : r && r->op && r->op->kind != OP_MEMBER_ADD;
 	switch (a) {
-	case ACT_MOVE_DOWN: case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_PAGE_DOWN:
-	case ACT_PAGE_UP: case ACT_BACK: case ACT_CLOSE: case ACT_QUIT: case ACT_REFRESH:
-	case ACT_HELP: case ACT_OPLOG: case ACT_REDRAW:
+	case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP:
+	case ACT_FIRST:
+	case ACT_LAST:
+	case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_QUIT:
+	case ACT_REFRESH:
+	case ACT_HELP:
+	case ACT_OPLOG:
+	case ACT_REDRAW:
 		return true;
 	case ACT_MEMBER_ADD:
 		return !readonly(s) && caps(s, VCAP_MEMBER_ADD | VCAP_CONTACTS) && nroles(s) > 0;
 	case ACT_MEMBER_REMOVE:
 		return !readonly(s) && caps(s, VCAP_MEMBER_REMOVE) && member;
-	case ACT_MEMBER_ROLE: case ACT_ROLE_NEXT: case ACT_ROLE_PREV:
+	case ACT_MEMBER_ROLE:
+	case ACT_ROLE_NEXT:
+	case ACT_ROLE_PREV:
 		return !readonly(s) && caps(s, VCAP_MEMBER_ROLE) && nroles(s) > 0 && member;
 	default:
 		return false;
@@ -384,14 +408,16 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 static void refuse(struct members *s, enum action a)
 {
 	struct model *m = ui_model(s->ui);
-	const char *what = a == ACT_MEMBER_ADD ? "add members" : a == ACT_MEMBER_REMOVE ? "remove members"
-											  : "change member roles";
-	if (readonly(s) && !model_write_allowed(m, s->profile))   /* the one read-only check */
+	const char *what = a == ACT_MEMBER_ADD	    ? "add members"
+			   : a == ACT_MEMBER_REMOVE ? "remove members"
+						    : "change member roles";
+	if (readonly(s) && !model_write_allowed(m, s->profile)) /* the one read-only check */
 		ui_message(s->ui, "%s", m->error);
-	else if (!caps(s, a == ACT_MEMBER_ADD ? VCAP_MEMBER_ADD : a == ACT_MEMBER_REMOVE
-									 ? VCAP_MEMBER_REMOVE
-									 : VCAP_MEMBER_ROLE))
-		ui_message(s->ui, "%s cannot %s.", s->prof ? s->prof->vendor->label : "This vendor", what);
+	else if (!caps(s, a == ACT_MEMBER_ADD	   ? VCAP_MEMBER_ADD
+			  : a == ACT_MEMBER_REMOVE ? VCAP_MEMBER_REMOVE
+						   : VCAP_MEMBER_ROLE))
+		ui_message(s->ui, "%s cannot %s.", s->prof ? s->prof->vendor->label : "This vendor",
+			   what);
 	else
 		ui_message(s->ui, "No member selected.");
 }
@@ -522,8 +548,8 @@ static void contact_chosen(void *arg, int choice, const char *text)
 	free(s->add_contact_id);
 	free(s->add_contact_name);
 	s->add_contact_id = xstrdup(s->contacts.items[choice].id);
-	s->add_contact_name = xstrdup(s->contacts.items[choice].name ? s->contacts.items[choice].name
-								     : s->add_contact_id);
+	s->add_contact_name = xstrdup(
+	    s->contacts.items[choice].name ? s->contacts.items[choice].name : s->add_contact_id);
 	schedule(s, STEP_ROLE_FOR_ADD);
 }
 
@@ -631,7 +657,9 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		return PR_HANDLED;
 	}
 	switch (a) {
-	case ACT_BACK: case ACT_CLOSE: return PR_CLOSE;
+	case ACT_BACK:
+	case ACT_CLOSE:
+		return PR_CLOSE;
 	case ACT_REFRESH:
 		fetch_members(m, s->profile, s->org_id);
 		s->pane.dirty = true;
@@ -642,7 +670,10 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 	case ACT_OPLOG:
 		ui_push(ui, pane_oplog_new(ui));
 		return PR_HANDLED;
-	case ACT_MEMBER_ADD: case ACT_MEMBER_REMOVE: case ACT_MEMBER_ROLE: case ACT_ROLE_NEXT:
+	case ACT_MEMBER_ADD:
+	case ACT_MEMBER_REMOVE:
+	case ACT_MEMBER_ROLE:
+	case ACT_ROLE_NEXT:
 	case ACT_ROLE_PREV:
 		break;
 	default:
@@ -679,7 +710,8 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		buf_puts(&q, " from ");
 		text_cell(s->org_name, 40, false, &q);
 		buf_puts(&q, "?");
-		ui_push(ui, dialog_confirm(ui, "Remove member", q.data, false, remove_confirmed, s));
+		ui_push(ui,
+			dialog_confirm(ui, "Remove member", q.data, false, remove_confirmed, s));
 		buf_free(&q);
 	}
 	return PR_HANDLED;
@@ -724,14 +756,14 @@ static void members_free(struct pane *p)
 }
 
 static const struct pane_ops members_ops = {
-	.name = "members",
-	.draw = draw,
-	.key = key,
-	.on_change = on_change,
-	.cursor = cursor,
-	.offers = offers,
-	.keybar = keybar,
-	.free = members_free,
+    .name = "members",
+    .draw = draw,
+    .key = key,
+    .on_change = on_change,
+    .cursor = cursor,
+    .offers = offers,
+    .keybar = keybar,
+    .free = members_free,
 };
 
 struct pane *pane_members_new(struct ui *ui, const char *profile, const char *org_id,

@@ -27,10 +27,10 @@ struct oplog {
 	/* conflict resolution in progress */
 	int64_t resolving;
 	struct record mine, theirs, merged;
-	size_t field;               /* next field of mine to ask about in a merge */
+	size_t field; /* next field of mine to ask about in a merge */
 	char *items[3];
 	uint64_t step_timer;
-	char bar[160];              /* the key bar, rebuilt on each call */
+	char bar[160]; /* the key bar, rebuilt on each call */
 };
 
 static void reload(struct oplog *s)
@@ -68,10 +68,17 @@ static void age(int64_t then, char *out, size_t cap)
 static enum ui_color state_color(enum op_state st)
 {
 	switch (st) {
-	case OPS_PENDING: case OPS_SENDING: return UC_PENDING;
-	case OPS_FAILED: case OPS_CONFLICT: case OPS_UNCERTAIN: return UC_FAILED;
-	case OPS_CANCELLED: return UC_DIM;
-	default: return UC_NORMAL;
+	case OPS_PENDING:
+	case OPS_SENDING:
+		return UC_PENDING;
+	case OPS_FAILED:
+	case OPS_CONFLICT:
+	case OPS_UNCERTAIN:
+		return UC_FAILED;
+	case OPS_CANCELLED:
+		return UC_DIM;
+	default:
+		return UC_NORMAL;
 	}
 }
 
@@ -143,8 +150,11 @@ static void draw(struct pane *p, struct ui *ui, WINDOW *w)
 		attr_t base = sel ? ui_attr(UC_SELECTED) : A_NORMAL;
 		attr_t st = sel ? base : ui_attr(state_color(o->state));
 		wmove(w, y + 2, 0);
-		cell(w, o->state == OPS_CONFLICT || o->state == OPS_UNCERTAIN || o->state == OPS_FAILED
-				? "! " : o->state == OPS_PENDING || o->state == OPS_SENDING ? "* " : "  ",
+		cell(w,
+		     o->state == OPS_CONFLICT || o->state == OPS_UNCERTAIN || o->state == OPS_FAILED
+			 ? "! "
+		     : o->state == OPS_PENDING || o->state == OPS_SENDING ? "* "
+									  : "  ",
 		     2, st);
 		if (wp) {
 			cell(w, o->profile, wp, base);
@@ -187,8 +197,8 @@ static bool can_retry(const struct op *o)
 
 static bool can_cancel(const struct op *o)
 {
-	return o && (o->state == OPS_PENDING || o->state == OPS_FAILED || o->state == OPS_CONFLICT ||
-		     o->state == OPS_UNCERTAIN);
+	return o && (o->state == OPS_PENDING || o->state == OPS_FAILED ||
+		     o->state == OPS_CONFLICT || o->state == OPS_UNCERTAIN);
 }
 
 static bool offers(struct pane *p, struct ui *ui, enum action a)
@@ -196,15 +206,24 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 	struct oplog *s = (struct oplog *)p;
 	const struct op *o = selected(s);
 	switch (a) {
-	case ACT_MOVE_DOWN: case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_PAGE_DOWN:
-	case ACT_PAGE_UP: case ACT_BACK: case ACT_CLOSE: case ACT_QUIT: case ACT_HELP:
+	case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP:
+	case ACT_FIRST:
+	case ACT_LAST:
+	case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_QUIT:
+	case ACT_HELP:
 	case ACT_REDRAW:
 		return true;
-	case ACT_MEMBER_ROLE:   /* r: retry */
+	case ACT_MEMBER_ROLE: /* r: retry */
 		return can_retry(o);
-	case ACT_DELETE: case ACT_MEMBER_REMOVE:   /* d, x: cancel */
+	case ACT_DELETE:
+	case ACT_MEMBER_REMOVE: /* d, x: cancel */
 		return can_cancel(o);
-	case ACT_OPEN:   /* Enter: resolve */
+	case ACT_OPEN: /* Enter: resolve */
 		return o && (o->state == OPS_CONFLICT || o->state == OPS_UNCERTAIN);
 	default:
 		return false;
@@ -215,11 +234,17 @@ static bool offers(struct pane *p, struct ui *ui, enum action a)
 const char *pane_oplog_label(enum action a, bool bar)
 {
 	switch (a) {
-	case ACT_MEMBER_ROLE: return bar ? "retry" : "Retry the failed operation";
-	case ACT_DELETE: case ACT_MEMBER_REMOVE: return bar ? "cancel" : "Cancel the operation";
-	case ACT_OPEN: return bar ? "resolve" : "Resolve the conflict (mine, theirs, merge)";
-	case ACT_CLOSE: return bar ? "close" : NULL;
-	default: return NULL;
+	case ACT_MEMBER_ROLE:
+		return bar ? "retry" : "Retry the failed operation";
+	case ACT_DELETE:
+	case ACT_MEMBER_REMOVE:
+		return bar ? "cancel" : "Cancel the operation";
+	case ACT_OPEN:
+		return bar ? "resolve" : "Resolve the conflict (mine, theirs, merge)";
+	case ACT_CLOSE:
+		return bar ? "close" : NULL;
+	default:
+		return NULL;
 	}
 }
 
@@ -294,8 +319,8 @@ static void ask_field(void *arg)
 	buf_init(&b);
 	buf_printf(&b, "Field %zu of %zu: ", s->field + 1, s->mine.nfields);
 	text_cell(f->label ? f->label : f->key, 40, false, &b);
-	ui_push(s->ui, dialog_choose(s->ui, b.data, (const char *const *)s->items, 2, 0,
-				     field_chosen, s));
+	ui_push(s->ui,
+		dialog_choose(s->ui, b.data, (const char *const *)s->items, 2, 0, field_chosen, s));
 	buf_free(&b);
 }
 
@@ -338,8 +363,9 @@ static void resolve(struct oplog *s, const struct op *o)
 	if (o->state == OPS_UNCERTAIN) {
 		s->items[0] = xstrdup("It did not reach the vendor: send it again");
 		s->items[1] = xstrdup("It was applied: mark it done");
-		ui_push(s->ui, dialog_choose(s->ui, "This operation may have been applied",
-					     (const char *const *)s->items, 2, 0, resolution_chosen, s));
+		ui_push(s->ui,
+			dialog_choose(s->ui, "This operation may have been applied",
+				      (const char *const *)s->items, 2, 0, resolution_chosen, s));
 		return;
 	}
 	s->items[0] = xstrdup("Keep mine (send over theirs)");
@@ -373,7 +399,9 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		return PR_HANDLED;
 	}
 	switch (a) {
-	case ACT_BACK: case ACT_CLOSE: return PR_CLOSE;
+	case ACT_BACK:
+	case ACT_CLOSE:
+		return PR_CLOSE;
 	case ACT_HELP:
 		ui_push(ui, pane_help_new(ui, p));
 		return PR_HANDLED;
@@ -387,7 +415,8 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		ui_message(ui, "Retrying operation %lld.", (long long)o->id);
 		reload(s);
 		return PR_HANDLED;
-	case ACT_DELETE: case ACT_MEMBER_REMOVE:
+	case ACT_DELETE:
+	case ACT_MEMBER_REMOVE:
 		if (!can_cancel(o)) {
 			ui_message(ui, o ? "This operation has ended; there is nothing to cancel."
 					 : "No operation selected.");
@@ -418,7 +447,8 @@ static const char *keybar(struct pane *p)
 	struct oplog *s = (struct oplog *)p;
 	struct buf b;
 	buf_init(&b);
-	static const enum action order[] = {ACT_OPEN, ACT_MEMBER_ROLE, ACT_DELETE, ACT_HELP, ACT_CLOSE};
+	static const enum action order[] = {ACT_OPEN, ACT_MEMBER_ROLE, ACT_DELETE, ACT_HELP,
+					    ACT_CLOSE};
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		if (!offers(p, s->ui, order[i]))
 			continue;
@@ -448,14 +478,14 @@ static void oplog_free(struct pane *p)
 }
 
 static const struct pane_ops oplog_ops = {
-	.name = "oplog",
-	.draw = draw,
-	.key = key,
-	.on_change = on_change,
-	.cursor = cursor,
-	.offers = offers,
-	.keybar = keybar,
-	.free = oplog_free,
+    .name = "oplog",
+    .draw = draw,
+    .key = key,
+    .on_change = on_change,
+    .cursor = cursor,
+    .offers = offers,
+    .keybar = keybar,
+    .free = oplog_free,
 };
 
 struct pane *pane_oplog_new(struct ui *ui)

@@ -19,7 +19,7 @@ struct profiles {
 	long *counts;
 	long sel, top;
 	int height;
-	size_t n;          /* profiles + the "all" entry */
+	size_t n; /* profiles + the "all" entry */
 };
 
 static void cell(WINDOW *w, const char *s, int width, attr_t a)
@@ -36,8 +36,9 @@ static enum ui_color env_color(const char *env)
 {
 	if (!env)
 		return UC_NORMAL;
-	return !strcmp(env, "production") ? UC_ENV_PROD : !strcmp(env, "staging") ? UC_ENV_STAGING
-										: UC_ENV_SANDBOX;
+	return !strcmp(env, "production") ? UC_ENV_PROD
+	       : !strcmp(env, "staging")  ? UC_ENV_STAGING
+					  : UC_ENV_SANDBOX;
 }
 
 static void draw(struct pane *p, struct ui *ui, WINDOW *w)
@@ -130,7 +131,10 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		return PR_HANDLED;
 	}
 	switch (a) {
-	case ACT_BACK: case ACT_CLOSE: case ACT_PROFILES: return PR_CLOSE;
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_PROFILES:
+		return PR_CLOSE;
 	case ACT_HELP:
 		ui_push(ui, pane_help_new(ui, p));
 		return PR_HANDLED;
@@ -153,8 +157,16 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 static bool offers(struct pane *p, struct ui *ui, enum action a)
 {
 	switch (a) {
-	case ACT_MOVE_DOWN: case ACT_MOVE_UP: case ACT_FIRST: case ACT_LAST: case ACT_OPEN:
-	case ACT_BACK: case ACT_CLOSE: case ACT_QUIT: case ACT_HELP: case ACT_REDRAW:
+	case ACT_MOVE_DOWN:
+	case ACT_MOVE_UP:
+	case ACT_FIRST:
+	case ACT_LAST:
+	case ACT_OPEN:
+	case ACT_BACK:
+	case ACT_CLOSE:
+	case ACT_QUIT:
+	case ACT_HELP:
+	case ACT_REDRAW:
 		return true;
 	default:
 		return false;
@@ -169,12 +181,12 @@ static void profiles_free(struct pane *p)
 }
 
 static const struct pane_ops profiles_ops = {
-	.name = "profiles",
-	.draw = draw,
-	.key = key,
-	.cursor = cursor,
-	.offers = offers,
-	.free = profiles_free,
+    .name = "profiles",
+    .draw = draw,
+    .key = key,
+    .cursor = cursor,
+    .offers = offers,
+    .free = profiles_free,
 };
 
 struct pane *pane_profiles_new(struct ui *ui, struct pane *list)
@@ -187,7 +199,8 @@ struct pane *pane_profiles_new(struct ui *ui, struct pane *list)
 	s->n = m->cfg.nprofiles + 1;
 	s->counts = xcalloc(s->n, sizeof *s->counts);
 	for (size_t i = 0; i < s->n; i++) {
-		struct store_query q = {.profile = i < m->cfg.nprofiles ? m->cfg.profiles[i].name : NULL,
+		struct store_query q = {.profile =
+					    i < m->cfg.nprofiles ? m->cfg.profiles[i].name : NULL,
 					.sort_col = -1};
 		s->counts[i] = store_count(m->store, &q, COUNT_CAP);
 		if (i < m->cfg.nprofiles && &m->cfg.profiles[i] == m->profile)

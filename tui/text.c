@@ -22,7 +22,7 @@ bool text_utf8(void)
 }
 
 /* Marks for what must not reach the terminal as is. */
-#define MARK_BAD "\xEF\xBF\xBD"    /* U+FFFD for invalid UTF-8 */
+#define MARK_BAD "\xEF\xBF\xBD"	   /* U+FFFD for invalid UTF-8 */
 #define MARK_FORMAT "\xE2\x90\xA6" /* U+2426 for C1, bidi and other format controls */
 
 static bool is_format_control(utf8proc_int32_t c)
@@ -30,9 +30,23 @@ static bool is_format_control(utf8proc_int32_t c)
 	if (c >= 0x80 && c <= 0x9f)
 		return true; /* C1, including CSI (0x9b) and OSC (0x9d) */
 	switch (c) {
-	case 0x061c: case 0x200e: case 0x200f: case 0x202a: case 0x202b: case 0x202c:
-	case 0x202d: case 0x202e: case 0x2066: case 0x2067: case 0x2068: case 0x2069:
-	case 0x200b: case 0x2028: case 0x2029: case 0xfeff: case 0x00ad:
+	case 0x061c:
+	case 0x200e:
+	case 0x200f:
+	case 0x202a:
+	case 0x202b:
+	case 0x202c:
+	case 0x202d:
+	case 0x202e:
+	case 0x2066:
+	case 0x2067:
+	case 0x2068:
+	case 0x2069:
+	case 0x200b:
+	case 0x2028:
+	case 0x2029:
+	case 0xfeff:
+	case 0x00ad:
 		return true;
 	default:
 		break;
@@ -59,7 +73,8 @@ void text_sanitize(const char *s, size_t n, struct buf *out)
 			/* C0 and DEL as Unicode control pictures: ESC shows as a visible ␛. */
 			if (utf8) {
 				utf8proc_uint8_t pic[4];
-				utf8proc_ssize_t m = utf8proc_encode_char(c == 0x7f ? 0x2421 : 0x2400 + c, pic);
+				utf8proc_ssize_t m =
+				    utf8proc_encode_char(c == 0x7f ? 0x2421 : 0x2400 + c, pic);
 				buf_add(out, pic, (size_t)m);
 			} else {
 				buf_putc(out, '^');

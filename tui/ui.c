@@ -43,7 +43,7 @@ struct ui {
 	int stdin_errs;
 	long shown, total;
 	bool capped;
-	const void *shown_profile;   /* the profile the title names */
+	const void *shown_profile; /* the profile the title names */
 	attr_t attrs[UC_COUNT];
 };
 
@@ -213,13 +213,26 @@ static void pop(struct ui *ui)
 long ui_list_move(enum action a, long sel, long n, long page)
 {
 	switch (a) {
-	case ACT_MOVE_DOWN: sel++; break;
-	case ACT_MOVE_UP: sel--; break;
-	case ACT_PAGE_DOWN: sel += page; break;
-	case ACT_PAGE_UP: sel -= page; break;
-	case ACT_FIRST: sel = 0; break;
-	case ACT_LAST: sel = n - 1; break;
-	default: return -1;
+	case ACT_MOVE_DOWN:
+		sel++;
+		break;
+	case ACT_MOVE_UP:
+		sel--;
+		break;
+	case ACT_PAGE_DOWN:
+		sel += page;
+		break;
+	case ACT_PAGE_UP:
+		sel -= page;
+		break;
+	case ACT_FIRST:
+		sel = 0;
+		break;
+	case ACT_LAST:
+		sel = n - 1;
+		break;
+	default:
+		return -1;
 	}
 	if (sel >= n)
 		sel = n - 1;
@@ -234,7 +247,8 @@ void ui_close_pane(struct ui *ui, struct pane *p)
 		if (i == ui->depth - 1) {
 			pop(ui);
 		} else {
-			memmove(&ui->stack[i], &ui->stack[i + 1], (size_t)(ui->depth - i - 1) * sizeof p);
+			memmove(&ui->stack[i], &ui->stack[i + 1],
+				(size_t)(ui->depth - i - 1) * sizeof p);
 			ui->depth--;
 			p->ops->free(p);
 			for (int k = 0; k < ui->depth; k++)
@@ -301,7 +315,6 @@ static void fill_line(WINDOW *w, attr_t a)
 	werase(w);
 }
 
-
 static void draw_title(struct ui *ui)
 {
 	struct model *m = ui->m;
@@ -321,8 +334,8 @@ static void draw_title(struct ui *ui)
 	if (m->profile && m->profile->environment) {
 		const char *env = m->profile->environment;
 		enum ui_color c = !strcmp(env, "production") ? UC_ENV_PROD
-				  : !strcmp(env, "staging") ? UC_ENV_STAGING
-							    : UC_ENV_SANDBOX;
+				  : !strcmp(env, "staging")  ? UC_ENV_STAGING
+							     : UC_ENV_SANDBOX;
 		buf_reset(&b);
 		buf_putc(&b, ' ');
 		text_cell(env, 12, false, &b);
@@ -373,7 +386,8 @@ static void draw_status(struct ui *ui)
 	}
 	if (m->profile) {
 		if (ui->shown != ui->total || ui->capped)
-			buf_printf(&b, "  %ld%s of %ld orgs", ui->shown, ui->capped ? "+" : "", ui->total);
+			buf_printf(&b, "  %ld%s of %ld orgs", ui->shown, ui->capped ? "+" : "",
+				   ui->total);
 		else
 			buf_printf(&b, "  %ld orgs", ui->total);
 		char age[32];
@@ -427,7 +441,8 @@ static void draw_bottom(struct ui *ui)
 		text_cell(ui->message, ui->cols - 1, false, &b);
 		wattrset(ui->bottom, ui->attrs[UC_ERROR]);
 		mvwaddstr(ui->bottom, 0, 0, b.data);
-	} else if (top_pane(ui) && top_pane(ui)->ops->keybar && top_pane(ui)->ops->keybar(top_pane(ui))) {
+	} else if (top_pane(ui) && top_pane(ui)->ops->keybar &&
+		   top_pane(ui)->ops->keybar(top_pane(ui))) {
 		wattrset(ui->bottom, ui->attrs[UC_KEYBAR]);
 		text_cell(top_pane(ui)->ops->keybar(top_pane(ui)), ui->cols - 1, false, &b);
 		mvwaddstr(ui->bottom, 0, 0, b.data);
@@ -446,7 +461,9 @@ static void draw_bottom(struct ui *ui)
 				*sp = '\0';
 			if (!keys[0])
 				continue;
-			if (getcurx(ui->bottom) + (int)strlen(keys) + (int)strlen(action_info[a].bar) + 3 >= ui->cols)
+			if (getcurx(ui->bottom) + (int)strlen(keys) +
+				(int)strlen(action_info[a].bar) + 3 >=
+			    ui->cols)
 				break;
 			wattrset(ui->bottom, ui->attrs[UC_KEYBAR] | A_BOLD);
 			waddstr(ui->bottom, keys);
@@ -651,7 +668,7 @@ int ui_run(struct model *m, const struct ui_opts *o)
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	raw();  /* C-c, C-s, C-q reach orgdeck as keys; q and Q quit */
+	raw(); /* C-c, C-s, C-q reach orgdeck as keys; q and Q quit */
 	curs_set(1);
 	/* Paint stdscr once now: getch() refreshes a touched stdscr, which would blank the
 	 * windows drawn over it. */

@@ -18,7 +18,7 @@ struct pane;
 enum pane_result {
 	PR_IGNORED = 0,
 	PR_HANDLED = 1 << 0,
-	PR_CLOSE = 1 << 1,   /* pop this pane */
+	PR_CLOSE = 1 << 1, /* pop this pane */
 	PR_QUIT = 1 << 2,
 };
 
@@ -53,7 +53,7 @@ struct pane {
 
 struct theme;
 struct ui_opts {
-	const struct theme *theme;   /* loaded before curses starts (theme_load) */
+	const struct theme *theme; /* loaded before curses starts (theme_load) */
 	bool mouse;
 };
 
@@ -93,11 +93,29 @@ void ui_prompt_end(struct ui *ui);
 
 /* Colour pairs by element. */
 enum ui_color {
-	UC_NORMAL = 1, UC_TITLE, UC_HEADER, UC_SELECTED, UC_STATUS, UC_ERROR, UC_MATCH,
-	UC_PENDING, UC_FAILED, UC_ENV_PROD, UC_ENV_STAGING, UC_ENV_SANDBOX, UC_KEYBAR, UC_DIM,
-	UC_FIELD_LABEL, UC_FIELD_FOCUS, UC_FIELD_ERROR, UC_DIALOG, UC_DIALOG_BORDER, UC_DIFF_ADDED,
-	UC_DIFF_REMOVED, UC_HELP_KEY,
-	UC_COUNT   /* follows tui/theme.h's elements: UC_x == TE_x + 1 */
+	UC_NORMAL = 1,
+	UC_TITLE,
+	UC_HEADER,
+	UC_SELECTED,
+	UC_STATUS,
+	UC_ERROR,
+	UC_MATCH,
+	UC_PENDING,
+	UC_FAILED,
+	UC_ENV_PROD,
+	UC_ENV_STAGING,
+	UC_ENV_SANDBOX,
+	UC_KEYBAR,
+	UC_DIM,
+	UC_FIELD_LABEL,
+	UC_FIELD_FOCUS,
+	UC_FIELD_ERROR,
+	UC_DIALOG,
+	UC_DIALOG_BORDER,
+	UC_DIFF_ADDED,
+	UC_DIFF_REMOVED,
+	UC_HELP_KEY,
+	UC_COUNT /* follows tui/theme.h's elements: UC_x == TE_x + 1 */
 };
 attr_t ui_attr(enum ui_color c);
 

@@ -17,11 +17,12 @@
 #define PAGE 100
 
 static const struct field_spec fields[] = {
-	{"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, NULL, "General", 34, 0, 200},
-	{"email", "Email", FT_EMAIL, FS_EDITABLE | FS_COLUMN | FS_CREATE, NULL, "General", 30, 0, 200},
-	{"phone", "Phone", FT_TEXT, FS_EDITABLE | FS_COLUMN | FS_CREATE, NULL, "General", 12, 0, 40},
-	{"website", "Website", FT_URL, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 300},
-	{"address", "Address", FT_LONGTEXT, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 1000},
+    {"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN | FS_CREATE, NULL, "General",
+     34, 0, 200},
+    {"email", "Email", FT_EMAIL, FS_EDITABLE | FS_COLUMN | FS_CREATE, NULL, "General", 30, 0, 200},
+    {"phone", "Phone", FT_TEXT, FS_EDITABLE | FS_COLUMN | FS_CREATE, NULL, "General", 12, 0, 40},
+    {"website", "Website", FT_URL, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 300},
+    {"address", "Address", FT_LONGTEXT, FS_EDITABLE | FS_CREATE, NULL, "General", 30, 0, 1000},
 };
 static const char *const secret_keys[] = {"api_key", NULL};
 static const char *const writable[] = {"name", "email", "phone", "website", "address", NULL};
@@ -100,7 +101,8 @@ static bool list_parse(const struct profile *p, const struct vresp *rs, struct r
 		return false;
 	if (!cJSON_IsArray(j)) {
 		cJSON_Delete(j);
-		verr_set(err, VERR_PARSE, rs->status, LABEL ": the organization list was not an array");
+		verr_set(err, VERR_PARSE, rs->status,
+			 LABEL ": the organization list was not an array");
 		return false;
 	}
 	const cJSON *o;
@@ -259,8 +261,8 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 		msg = xstrdup(ex);
 	}
 	if (kind == VERR_AUTH)
-		verr_set(err, kind, rs->status,
-			 LABEL ": authorization failed, check api_key (%s)", msg[0] ? msg : "401");
+		verr_set(err, kind, rs->status, LABEL ": authorization failed, check api_key (%s)",
+			 msg[0] ? msg : "401");
 	else if (kind == VERR_RATE)
 		verr_set(err, kind, rs->status,
 			 LABEL ": rate limit reached (1,200 calls an hour); %s", msg);
@@ -274,30 +276,30 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 
 /* First-run setup (model/vendor.h). */
 static const char *const setup_keys[][2] = {
-	{NULL, NULL},
+    {NULL, NULL},
 };
 
 const struct vendor vendor_clinchpad = {
-	.default_base_url = "https://www.clinchpad.com/api/v1",
-	.setup_keys = setup_keys,
-	.name = "clinchpad",
-	.label = LABEL,
-	.caps = VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_DELETE | VCAP_FIELDS |
-		VCAP_MEMBERS,
-	.fields = fields,
-	.nfields = sizeof fields / sizeof fields[0],
-	.secret_keys = secret_keys,
-	.page_size = PAGE,
-	.max_parallel = 6,
-	.list_req = list_req,
-	.list_parse = list_parse,
-	.get_req = get_req,
-	.record_parse = record_parse,
-	.create_req = create_req,
-	.update_req = update_req,
-	.delete_req = delete_req,
-	.field_req = field_req,
-	.members_req = members_req,
-	.members_parse = members_parse,
-	.error_parse = error_parse,
+    .default_base_url = "https://www.clinchpad.com/api/v1",
+    .setup_keys = setup_keys,
+    .name = "clinchpad",
+    .label = LABEL,
+    .caps =
+	VCAP_LIST | VCAP_GET | VCAP_CREATE | VCAP_UPDATE | VCAP_DELETE | VCAP_FIELDS | VCAP_MEMBERS,
+    .fields = fields,
+    .nfields = sizeof fields / sizeof fields[0],
+    .secret_keys = secret_keys,
+    .page_size = PAGE,
+    .max_parallel = 6,
+    .list_req = list_req,
+    .list_parse = list_parse,
+    .get_req = get_req,
+    .record_parse = record_parse,
+    .create_req = create_req,
+    .update_req = update_req,
+    .delete_req = delete_req,
+    .field_req = field_req,
+    .members_req = members_req,
+    .members_parse = members_parse,
+    .error_parse = error_parse,
 };

@@ -11,10 +11,10 @@
 #include <strings.h>
 
 extern const struct vendor vendor_quorum, vendor_questionpro, vendor_highq, vendor_kaana,
-	vendor_clinchpad;
+    vendor_clinchpad;
 
 const struct vendor *const vendors[] = {
-	&vendor_quorum, &vendor_questionpro, &vendor_highq, &vendor_kaana, &vendor_clinchpad, NULL,
+    &vendor_quorum, &vendor_questionpro, &vendor_highq, &vendor_kaana, &vendor_clinchpad, NULL,
 };
 
 const struct vendor *vendor_find(const char *name)
@@ -102,9 +102,18 @@ enum verr_kind verr_kind_for_status(long status)
 const char *verr_kind_name(enum verr_kind k)
 {
 	static const char *const names[] = {
-		"ok", "authorization failed", "forbidden", "not found", "invalid request",
-		"conflict", "rate limited", "quota exhausted", "server error", "network error",
-		"unreadable answer", "not supported",
+	    "ok",
+	    "authorization failed",
+	    "forbidden",
+	    "not found",
+	    "invalid request",
+	    "conflict",
+	    "rate limited",
+	    "quota exhausted",
+	    "server error",
+	    "network error",
+	    "unreadable answer",
+	    "not supported",
 	};
 	return (unsigned)k < sizeof names / sizeof *names ? names[k] : "error";
 }

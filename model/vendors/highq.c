@@ -1005,9 +1005,9 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 
 /* First-run setup (model/vendor.h). */
 static const char *const setup_keys[][2] = {
-	{"client_id", "the API client id from HighQ"},
-	{"redirect_uri", "the redirect URI registered for it"},
-	{NULL, NULL},
+    {"client_id", "the API client id from HighQ"},
+    {"redirect_uri", "the redirect URI registered for it"},
+    {NULL, NULL},
 };
 
 const struct vendor vendor_highq = {

@@ -574,7 +574,7 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 
 /* First-run setup (model/vendor.h). */
 static const char *const setup_keys[][2] = {
-	{NULL, NULL},
+    {NULL, NULL},
 };
 
 const struct vendor vendor_kaana = {

@@ -37,31 +37,31 @@
 
 #define RO 0
 static const struct field_spec fields[] = {
-	{"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN, NULL, "General", 34, 0, 200},
-	{"organizationID", "Organization ID", FT_INT, FS_COLUMN, NULL, "General", 10, 0, 0},
-	{"license", "License", FT_TEXT, FS_COLUMN, NULL, "General", 22, 0, 0},
-	{"userCount", "Users", FT_INT, FS_COLUMN, NULL, "General", 6, 0, 0},
-	{"dashboardUserCount", "Dashboard users", FT_INT, RO, NULL, "General", 6, 0, 0},
-	{"primaryAccountID", "Primary account ID", FT_INT, RO, NULL, "General", 10, 0, 0},
-	{"primaryAccountUsername", "Primary account", FT_EMAIL, FS_COLUMN, NULL, "General", 28, 0, 0},
-	{"accountRepEmail", "Account representative", FT_EMAIL, RO, NULL, "General", 28, 0, 0},
-	{"shortUrl", "Short URL", FT_TEXT, RO, NULL, "Branding", 28, 0, 0},
-	{"smtpRelay", "SMTP relay", FT_TEXT, RO, NULL, "Branding", 20, 0, 0},
-	{"styleSheet", "Style sheet", FT_LONGTEXT, RO, NULL, "Branding", 20, 0, 0},
-	{"welcomeHTML", "Welcome HTML", FT_LONGTEXT, RO, NULL, "Branding", 20, 0, 0},
-	{"usage.survey.surveysCount", "Surveys", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.survey.totalResponses", "Survey responses", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.survey.completedResponses", "Completed responses", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.survey.emailLists", "E-mail lists", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.survey.emailSent", "Survey e-mails sent", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.survey.devices", "Devices", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.communities.communitiesCount", "Communities", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.communities.communityMembers", "Community members", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.communities.emailsSent", "Community e-mails sent", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.workforce.workforceCount", "Workforce projects", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.workforce.emailsSent", "Workforce e-mails sent", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.storage.uploadedFiles", "Uploaded files", FT_INT, RO, NULL, "Usage", 8, 0, 0},
-	{"usage.storage.totalSpaceUsed", "Storage used (bytes)", FT_INT, RO, NULL, "Usage", 12, 0, 0},
+    {"name", "Name", FT_TEXT, FS_EDITABLE | FS_REQUIRED | FS_COLUMN, NULL, "General", 34, 0, 200},
+    {"organizationID", "Organization ID", FT_INT, FS_COLUMN, NULL, "General", 10, 0, 0},
+    {"license", "License", FT_TEXT, FS_COLUMN, NULL, "General", 22, 0, 0},
+    {"userCount", "Users", FT_INT, FS_COLUMN, NULL, "General", 6, 0, 0},
+    {"dashboardUserCount", "Dashboard users", FT_INT, RO, NULL, "General", 6, 0, 0},
+    {"primaryAccountID", "Primary account ID", FT_INT, RO, NULL, "General", 10, 0, 0},
+    {"primaryAccountUsername", "Primary account", FT_EMAIL, FS_COLUMN, NULL, "General", 28, 0, 0},
+    {"accountRepEmail", "Account representative", FT_EMAIL, RO, NULL, "General", 28, 0, 0},
+    {"shortUrl", "Short URL", FT_TEXT, RO, NULL, "Branding", 28, 0, 0},
+    {"smtpRelay", "SMTP relay", FT_TEXT, RO, NULL, "Branding", 20, 0, 0},
+    {"styleSheet", "Style sheet", FT_LONGTEXT, RO, NULL, "Branding", 20, 0, 0},
+    {"welcomeHTML", "Welcome HTML", FT_LONGTEXT, RO, NULL, "Branding", 20, 0, 0},
+    {"usage.survey.surveysCount", "Surveys", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.survey.totalResponses", "Survey responses", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.survey.completedResponses", "Completed responses", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.survey.emailLists", "E-mail lists", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.survey.emailSent", "Survey e-mails sent", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.survey.devices", "Devices", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.communities.communitiesCount", "Communities", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.communities.communityMembers", "Community members", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.communities.emailsSent", "Community e-mails sent", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.workforce.workforceCount", "Workforce projects", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.workforce.emailsSent", "Workforce e-mails sent", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.storage.uploadedFiles", "Uploaded files", FT_INT, RO, NULL, "Usage", 8, 0, 0},
+    {"usage.storage.totalSpaceUsed", "Storage used (bytes)", FT_INT, RO, NULL, "Usage", 12, 0, 0},
 };
 #undef RO
 
@@ -72,11 +72,11 @@ static const char *const secret_keys[] = {"api_key", NULL};
 static const struct {
 	const char *dc, *host;
 } datacenters[] = {
-	{"com", "https://api.questionpro.com"},   {"us", "https://api.questionpro.com"},
-	{"eu", "https://api.questionpro.eu"},     {"ca", "https://api.questionpro.ca"},
-	{"sg", "https://api.questionpro.sg"},     {"au", "https://api.questionpro.au"},
-	{"ae", "https://api.questionpro.ae"},     {"sa", "https://api.surveyanalytics.com"},
-	{"ksa", "https://api.questionprosa.com"},
+    {"com", "https://api.questionpro.com"},   {"us", "https://api.questionpro.com"},
+    {"eu", "https://api.questionpro.eu"},     {"ca", "https://api.questionpro.ca"},
+    {"sg", "https://api.questionpro.sg"},     {"au", "https://api.questionpro.au"},
+    {"ae", "https://api.questionpro.ae"},     {"sa", "https://api.surveyanalytics.com"},
+    {"ksa", "https://api.questionprosa.com"},
 };
 
 /* The API root for a datacenter name (case-insensitive), e.g. "eu" ->
@@ -387,7 +387,7 @@ static void envelope(const struct vresp *rs, char **message, char **name)
 	cJSON *j = cJSON_ParseWithLength(rs->body, rs->len);
 	if (j) {
 		const cJSON *e = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(j, "response"), "error");
+		    cJSON_GetObjectItemCaseSensitive(j, "response"), "error");
 		if (!e)
 			e = cJSON_GetObjectItemCaseSensitive(j, "error");
 		if (cJSON_IsObject(e)) {
@@ -438,13 +438,12 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 		msg = xstrdup(ex);
 	}
 	tidy(msg);
-	bool quota = rs->status == 429 &&
-		     (strstr(msg, QUOTA_MARKER) || body_has(rs, QUOTA_MARKER));
+	bool quota = rs->status == 429 && (strstr(msg, QUOTA_MARKER) || body_has(rs, QUOTA_MARKER));
 	const char *m = msg[0] ? msg : NULL;
 	if (quota) {
 		verr_set(err, VERR_QUOTA, rs->status,
 			 LABEL ": API call limit exceeded; the account's call quota is spent, ask "
-			 "the QuestionPro account representative to extend it");
+			       "the QuestionPro account representative to extend it");
 	} else if (kind == VERR_AUTH) {
 		verr_set(err, kind, rs->status, LABEL ": authorization failed, check api_key%s%s%s",
 			 m ? " (" : "", m ? m : "", m ? ")" : "");
@@ -470,31 +469,32 @@ static void error_parse(const struct profile *p, const struct vresp *rs, struct 
 
 /* First-run setup (model/vendor.h). */
 static const char *const setup_keys[][2] = {
-	{"organization_id", "your organization id (a number)"},
-	{NULL, NULL},
+    {"organization_id", "your organization id (a number)"},
+    {NULL, NULL},
 };
-static const char *const base_url_choices[] = {"com", "eu", "ca", "sg", "au", "ae", "sa", "ksa", NULL};
+static const char *const base_url_choices[] = {"com", "eu", "ca",  "sg", "au",
+					       "ae",  "sa", "ksa", NULL};
 
 const struct vendor vendor_questionpro = {
-	.default_base_url = "https://api.questionpro.com/a/api/v2",
-	.setup_keys = setup_keys,
-	.base_url_choices = base_url_choices,
-	.base_url_choice_key = "datacenter",
-	.name = "questionpro",
-	.label = LABEL,
-	.caps = VCAP_LIST | VCAP_GET | VCAP_UPDATE | VCAP_MEMBERS | VCAP_MEMBER_REMOVE,
-	.fields = fields,
-	.nfields = sizeof fields / sizeof fields[0],
-	.secret_keys = secret_keys,
-	.page_size = 1, /* the organization list is one record */
-	.max_parallel = 1,
-	.list_req = list_req,
-	.list_parse = list_parse,
-	.get_req = get_req,
-	.record_parse = record_parse,
-	.update_req = update_req,
-	.members_req = members_req,
-	.members_parse = members_parse,
-	.member_remove_req = member_remove_req,
-	.error_parse = error_parse,
+    .default_base_url = "https://api.questionpro.com/a/api/v2",
+    .setup_keys = setup_keys,
+    .base_url_choices = base_url_choices,
+    .base_url_choice_key = "datacenter",
+    .name = "questionpro",
+    .label = LABEL,
+    .caps = VCAP_LIST | VCAP_GET | VCAP_UPDATE | VCAP_MEMBERS | VCAP_MEMBER_REMOVE,
+    .fields = fields,
+    .nfields = sizeof fields / sizeof fields[0],
+    .secret_keys = secret_keys,
+    .page_size = 1, /* the organization list is one record */
+    .max_parallel = 1,
+    .list_req = list_req,
+    .list_parse = list_parse,
+    .get_req = get_req,
+    .record_parse = record_parse,
+    .update_req = update_req,
+    .members_req = members_req,
+    .members_parse = members_parse,
+    .member_remove_req = member_remove_req,
+    .error_parse = error_parse,
 };

@@ -16,22 +16,22 @@
 static const struct {
 	const char *id, *name;
 } org_fields[] = {
-	{"531ed3a49a21f6e90b00000e", "custom organization field"},
-	{"531ed3a49a21f6e90b00000f", "Account tier"},
-	{"531ed3a49a21f6e90b000010", "Renewal month"},
+    {"531ed3a49a21f6e90b00000e", "custom organization field"},
+    {"531ed3a49a21f6e90b00000f", "Account tier"},
+    {"531ed3a49a21f6e90b000010", "Renewal month"},
 };
 #define N_FIELDS (sizeof org_fields / sizeof org_fields[0])
 static const char *const tiers[] = {"Bronze", "Silver", "Gold", "Platinum", NULL};
-static const char *const months[] = {"Monthly", "Annual", "January", "April", "July",
-				     "October", NULL};
+static const char *const months[] = {"Monthly", "Annual",  "January", "April",
+				     "July",	"October", NULL};
 
 static void error(struct sim_resp *rs, int status, const char *message)
 {
 	if (!message)
-		message = status == 429 ? "API rate limit exceeded: 1200 calls per hour"
-		: status == 401		? "Unauthorized: invalid API key"
-		: status == 404		? "Not found"
-					: "Internal server error";
+		message = status == 429	  ? "API rate limit exceeded: 1200 calls per hour"
+			  : status == 401 ? "Unauthorized: invalid API key"
+			  : status == 404 ? "Not found"
+					  : "Internal server error";
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "message", message);
 	sim_resp_json(rs, status, o);
@@ -78,8 +78,8 @@ static void setup(struct sim *s, bool fresh)
 		if (sim_rng_range(&r, 0, 2) == 0) {
 			cJSON_AddNullToObject(o, "address");
 		} else {
-			snprintf(buf, sizeof buf, "%ld Market Street, %s", sim_rng_range(&r, 1, 999),
-				 sim_rng_pick(&r, sim_cities));
+			snprintf(buf, sizeof buf, "%ld Market Street, %s",
+				 sim_rng_range(&r, 1, 999), sim_rng_pick(&r, sim_cities));
 			cJSON_AddStringToObject(o, "address", buf);
 		}
 		cJSON_AddItemToObject(o, "fields", make_fields(&r, true));
@@ -121,8 +121,8 @@ static void setup(struct sim *s, bool fresh)
 static bool authorized(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
 {
 	char *user = NULL, *pass = NULL;
-	bool ok = sim_basic_auth(rq, &user, &pass) && !strcmp(user, "api-key") &&
-		  !strcmp(pass, CP_KEY);
+	bool ok =
+	    sim_basic_auth(rq, &user, &pass) && !strcmp(user, "api-key") && !strcmp(pass, CP_KEY);
 	free(user);
 	free(pass);
 	if (!ok) {
@@ -188,7 +188,8 @@ static void list(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
 		size = 1000;
 	sqlite3_stmt *q;
 	sqlite3_prepare_v2(s->db,
-			   "SELECT doc FROM sim_org WHERE dialect='" D "' ORDER BY rowid LIMIT ?1 OFFSET ?2",
+			   "SELECT doc FROM sim_org WHERE dialect='" D
+			   "' ORDER BY rowid LIMIT ?1 OFFSET ?2",
 			   -1, &q, NULL);
 	sqlite3_bind_int64(q, 1, size);
 	sqlite3_bind_int64(q, 2, (page - 1) * size);
@@ -295,8 +296,7 @@ static void set_field(struct sim *s, const struct sim_req *rq, struct sim_resp *
 		char num[64];
 		snprintf(num, sizeof num, "%g", v->valuedouble);
 		cJSON_AddStringToObject(hit, "value", num);
-	}
-	else
+	} else
 		cJSON_AddNullToObject(hit, "value");
 	cJSON_Delete(params);
 	save(s, o);
@@ -358,6 +358,10 @@ static void print_config(struct sim *s, FILE *out, const char *base)
 }
 
 const struct sim_dialect sim_clinchpad = {
-	.name = D, .prefix = "/clinchpad/api/v1", .setup = setup, .handle = handle,
-	.error = error, .print_config = print_config,
+    .name = D,
+    .prefix = "/clinchpad/api/v1",
+    .setup = setup,
+    .handle = handle,
+    .error = error,
+    .print_config = print_config,
 };

@@ -96,7 +96,9 @@ TEST(contract_clinchpad, crud_and_field_set_follow_seed)
 	struct thttp r;
 	const char *json[] = {"Content-Type: application/json", NULL};
 	char *u = url("/organizations");
-	CU_ASSERT_EQUAL(thttp_do("POST", u, json, KEY, "{\"name\":\"Created Foo\",\"email\":\"a@b.c\"}", &r), 200);
+	CU_ASSERT_EQUAL(
+	    thttp_do("POST", u, json, KEY, "{\"name\":\"Created Foo\",\"email\":\"a@b.c\"}", &r),
+	    200);
 	free(u);
 	char *id = xstrdup(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "_id")));
 	CU_ASSERT(is_hex24(id));
@@ -107,7 +109,8 @@ TEST(contract_clinchpad, crud_and_field_set_follow_seed)
 	char *path = xasprintf("/organizations/%s", id);
 	u = url(path);
 	CU_ASSERT_EQUAL(thttp_do("PUT", u, json, KEY, "{\"name\":\"Updated Foo\"}", &r), 200);
-	CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "name")), "Updated Foo");
+	CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "name")),
+			       "Updated Foo");
 	CU_ASSERT_STRING_EQUAL(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "email")), "a@b.c");
 	CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(r.json, "contacts"));
 	thttp_free(&r);
@@ -153,7 +156,8 @@ TEST(contract_clinchpad, create_without_name_is_400)
 
 TEST(contract_clinchpad, rate_limit_is_1200_an_hour)
 {
-	const char *const args[] = {"--orgs", "5", "--dialects", "clinchpad", "--rate-limits", NULL};
+	const char *const args[] = {"--orgs",	     "5", "--dialects", "clinchpad",
+				    "--rate-limits", NULL};
 	start(args);
 	struct thttp r;
 	int ok = 0;

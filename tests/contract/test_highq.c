@@ -212,7 +212,8 @@ TEST(contract_highq, printed_refresh_token_signs_in_once)
 	char *rt = simproc_config_value(&sp, "highq-demo", "refresh_token");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rt);
 	char *form = xasprintf("grant_type=refresh_token&refresh_token=%s&client_id=1012"
-			       "&client_secret=" SECRET, rt);
+			       "&client_secret=" SECRET,
+			       rt);
 	struct thttp r;
 	CU_ASSERT_EQUAL(token_call(form, &r), 200);
 	CU_ASSERT_PTR_NOT_NULL(sval(r.json, "access_token"));

@@ -19,8 +19,10 @@ static struct model *open_model(const struct simproc *sp, char **db, const char 
 	char *dir = tsuite_tmpdir();
 	*db = xasprintf("%s/orgdeck.db", dir);
 	free(dir);
-	struct model_opts o = {.config_path = sp->config_path, .db_path = *db,
-			       .profile = "highq-demo", .trace_path = trace};
+	struct model_opts o = {.config_path = sp->config_path,
+			       .db_path = *db,
+			       .profile = "highq-demo",
+			       .trace_path = trace};
 	char err[512] = "";
 	struct model *m = model_open(&o, err, sizeof err);
 	if (!m)

@@ -254,7 +254,7 @@ TEST(integration_questionpro, wrong_key_says_check_api_key)
 	kv[1].value = good;
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_STRING_EQUAL(
-		e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
+	    e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "not-the-key"));
 	stop();
 }

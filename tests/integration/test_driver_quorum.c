@@ -276,8 +276,8 @@ TEST(integration_quorum, array_and_date_filters_match_their_rows)
 	long n = count_where("cs_managers__overlaps", "1,2", &l);
 	CU_ASSERT(n > 0 && n < NORGS);
 	for (size_t i = 0; i < l.n; i++)
-		CU_ASSERT(overlaps(record_get(&l.items[i], "cs_managers"),
-				   (const long[]){1, 2, -1}));
+		CU_ASSERT(
+		    overlaps(record_get(&l.items[i], "cs_managers"), (const long[]){1, 2, -1}));
 	record_list_free(&l);
 
 	n = count_where("partners__overlaps", "1, 2, 3, 4, 5, 6, 7, 8, 9, 10", &l);
@@ -434,8 +434,8 @@ TEST(integration_quorum, wrong_key_says_check_username_and_api_key)
 	kv[1].value = good;
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_EQUAL(e.status, 401);
-	CU_ASSERT(strncmp(e.msg, "Quorum: authorization failed, check username and api_key",
-			  56) == 0);
+	CU_ASSERT(strncmp(e.msg, "Quorum: authorization failed, check username and api_key", 56) ==
+		  0);
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "wrong-key-123"));
 	stop();
 }

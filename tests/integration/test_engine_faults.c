@@ -39,8 +39,8 @@ static struct answer one_call(const char *dialect, const char *profile, const ch
 	}
 	char *dir = tsuite_tmpdir();
 	char *db = xasprintf("%s/db", dir);
-	struct model_opts o = {.config_path = sp.config_path, .db_path = db, .profile = profile,
-			       .backoff_base_ms = 5};
+	struct model_opts o = {
+	    .config_path = sp.config_path, .db_path = db, .profile = profile, .backoff_base_ms = 5};
 	char err[256];
 	struct model *m = model_open(&o, err, sizeof err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -66,24 +66,27 @@ static struct answer one_call(const char *dialect, const char *profile, const ch
 static const struct {
 	const char *dialect, *profile, *label;
 } vendors_under_test[] = {
-	{"clinchpad", "clinchpad-demo", "ClinchPad"}, {"quorum", "quorum-demo", "Quorum"},
-	{"questionpro", "questionpro-demo", "QuestionPro"}, {"highq", "highq-demo", "HighQ"},
-	{"kaana", "kaana-demo", "Kaana"},
+    {"clinchpad", "clinchpad-demo", "ClinchPad"},
+    {"quorum", "quorum-demo", "Quorum"},
+    {"questionpro", "questionpro-demo", "QuestionPro"},
+    {"highq", "highq-demo", "HighQ"},
+    {"kaana", "kaana-demo", "Kaana"},
 };
 
 static void check_fault(const char *faults, enum verr_kind kind, bool retried, const char *words)
 {
 	for (size_t i = 0; i < sizeof vendors_under_test / sizeof vendors_under_test[0]; i++) {
 		long n = 0;
-		struct answer a = one_call(vendors_under_test[i].dialect, vendors_under_test[i].profile,
-					   faults, &n);
+		struct answer a = one_call(vendors_under_test[i].dialect,
+					   vendors_under_test[i].profile, faults, &n);
 		/* HighQ's first call is its sign-in, a POST: never retried blindly. */
 		bool again = retried && strcmp(vendors_under_test[i].dialect, "highq");
 		bool ok = a.err.kind == kind && strstr(a.err.msg, vendors_under_test[i].label) &&
 			  (!words || strstr(a.err.msg, words)) && (again ? n >= 5 : n <= 2);
 		if (!ok)
 			fprintf(stderr, "%s with %s: kind %d (want %d), %ld requests, \"%s\"\n",
-				vendors_under_test[i].label, faults, a.err.kind, kind, n, a.err.msg);
+				vendors_under_test[i].label, faults, a.err.kind, kind, n,
+				a.err.msg);
 		CU_ASSERT(ok);
 	}
 }
@@ -117,7 +120,8 @@ TEST(integration_faults, rate_limits_are_waited_out_then_named)
 		long n = 0;
 		const char *d = vendors_under_test[i].dialect;
 		if (!strcmp(d, "kaana") || !strcmp(d, "highq"))
-			continue; /* their 429s ask for 60 s or a minute's reset: see the next test */
+			continue; /* their 429s ask for 60 s or a minute's reset: see the next test
+				   */
 		struct answer a = one_call(d, vendors_under_test[i].profile, "429=1", &n);
 		bool quota = !strcmp(d, "questionpro");
 		CU_ASSERT_EQUAL(a.err.kind, quota ? VERR_QUOTA : VERR_RATE);
@@ -130,8 +134,8 @@ TEST(integration_faults, a_good_answer_needs_one_request)
 {
 	for (size_t i = 0; i < sizeof vendors_under_test / sizeof vendors_under_test[0]; i++) {
 		long n = 0;
-		struct answer a = one_call(vendors_under_test[i].dialect, vendors_under_test[i].profile,
-					   "", &n);
+		struct answer a =
+		    one_call(vendors_under_test[i].dialect, vendors_under_test[i].profile, "", &n);
 		CU_ASSERT_EQUAL(a.err.kind, VERR_NONE);
 		CU_ASSERT(n <= 2); /* HighQ signs in first */
 	}

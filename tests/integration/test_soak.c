@@ -22,8 +22,10 @@ static char *sim_name(sqlite3 *db, const char *id)
 {
 	sqlite3_stmt *q;
 	char *name = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT json_extract(doc,'$.name') FROM sim_org WHERE"
-				   " dialect='clinchpad' AND id=?1", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT json_extract(doc,'$.name') FROM sim_org WHERE"
+			       " dialect='clinchpad' AND id=?1",
+			       -1, &q, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
@@ -59,14 +61,26 @@ TEST(integration_soak, sync_and_200_edits_under_20_percent_faults)
 	char *state = NULL;
 	char *dir = tsuite_tmpdir();
 	state = xasprintf("%s/sim.db", dir);
-	const char *args[] = {"--orgs", "600", "--dialects", "clinchpad", "--state", state,
-			      "--latency-ms", "5", "--jitter-ms", "15", "--faults",
-			      "500=0.04,503=0.03,429=0.03,reset=0.03,truncate=0.03,html=0.02,drip=0.02",
-			      NULL};
+	const char *args[] = {
+	    "--orgs",
+	    "600",
+	    "--dialects",
+	    "clinchpad",
+	    "--state",
+	    state,
+	    "--latency-ms",
+	    "5",
+	    "--jitter-ms",
+	    "15",
+	    "--faults",
+	    "500=0.04,503=0.03,429=0.03,reset=0.03,truncate=0.03,html=0.02,drip=0.02",
+	    NULL};
 	CU_ASSERT_FATAL(simproc_start(&sp, args) == 0);
 	char *db = xasprintf("%s/orgdeck.db", dir);
-	struct model_opts o = {.config_path = sp.config_path, .db_path = db,
-			       .profile = "clinchpad-demo", .backoff_base_ms = 20};
+	struct model_opts o = {.config_path = sp.config_path,
+			       .db_path = db,
+			       .profile = "clinchpad-demo",
+			       .backoff_base_ms = 20};
 	char err[256];
 	struct model *m = model_open(&o, err, sizeof err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -112,7 +126,8 @@ TEST(integration_soak, sync_and_200_edits_under_20_percent_faults)
 			done++;
 			if (!have || strcmp(have, want)) {
 				lost++;
-				fprintf(stderr, "edit %d done but the simulator has '%s'\n", i, have ? have : "?");
+				fprintf(stderr, "edit %d done but the simulator has '%s'\n", i,
+					have ? have : "?");
 			}
 		} else {
 			failed++;

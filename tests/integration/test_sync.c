@@ -87,7 +87,8 @@ TEST(integration_sync, wrong_key_is_reported_not_stored)
 TEST(integration_sync, interrupted_sync_resumes_where_it_stopped)
 {
 	struct simproc sp;
-	const char *const args[] = {"--orgs", "1000", "--dialects", "clinchpad", "--latency-ms", "30", NULL};
+	const char *const args[] = {"--orgs",	    "1000", "--dialects", "clinchpad",
+				    "--latency-ms", "30",   NULL};
 	CU_ASSERT_FATAL(simproc_start(&sp, args) == 0);
 	char *db;
 	struct model *m = open_model(&sp, "clinchpad-demo", &db);
@@ -103,7 +104,8 @@ TEST(integration_sync, interrupted_sync_resumes_where_it_stopped)
 	CU_ASSERT(first_rows >= 300 && first_rows < 1000);
 	model_close(m);
 
-	struct model_opts o = {.config_path = sp.config_path, .db_path = db, .profile = "clinchpad-demo"};
+	struct model_opts o = {
+	    .config_path = sp.config_path, .db_path = db, .profile = "clinchpad-demo"};
 	char err[256];
 	m = model_open(&o, err, sizeof err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);

@@ -7,9 +7,9 @@
 struct simproc {
 	pid_t pid;
 	int port;
-	char *dir;      /* temp dir holding port file, config.ini, state */
-	char *base;     /* "http://127.0.0.1:PORT" */
-	char *config;   /* the printed config text */
+	char *dir;    /* temp dir holding port file, config.ini, state */
+	char *base;   /* "http://127.0.0.1:PORT" */
+	char *config; /* the printed config text */
 	char *config_path;
 };
 

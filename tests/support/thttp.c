@@ -13,8 +13,8 @@ static size_t sink(char *p, size_t sz, size_t n, void *arg)
 	return sz * n;
 }
 
-long thttp_do(const char *method, const char *url, const char *const *headers,
-	      const char *userpwd, const char *body, struct thttp *out)
+long thttp_do(const char *method, const char *url, const char *const *headers, const char *userpwd,
+	      const char *body, struct thttp *out)
 {
 	memset(out, 0, sizeof *out);
 	CURL *c = curl_easy_init();

@@ -8,12 +8,12 @@
 
 void tsuite_add(const char *suite, const char *name, CU_TestFunc fn);
 
-#define TEST(suite, name)                                                              \
-	static void suite##__##name(void);                                             \
-	__attribute__((constructor)) static void suite##__##name##__reg(void)          \
-	{                                                                              \
-		tsuite_add(#suite, #name, suite##__##name);                            \
-	}                                                                              \
+#define TEST(suite, name)                                                                          \
+	static void suite##__##name(void);                                                         \
+	__attribute__((constructor)) static void suite##__##name##__reg(void)                      \
+	{                                                                                          \
+		tsuite_add(#suite, #name, suite##__##name);                                        \
+	}                                                                                          \
 	static void suite##__##name(void)
 
 /* A fresh temporary directory for one test (removed by tsuite at exit); caller frees. */

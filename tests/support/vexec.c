@@ -12,8 +12,8 @@ struct vresp vexec(const struct vreq *req, struct thttp *http)
 		hdrs[i] = req->headers[i];
 	hdrs[req->nheaders] = NULL;
 	thttp_do(req->method, req->url, hdrs, req->userpwd, req->body, http);
-	struct vresp rs = {.status = http->status, .body = http->body, .len = http->len,
-			   .content_type = NULL};
+	struct vresp rs = {
+	    .status = http->status, .body = http->body, .len = http->len, .content_type = NULL};
 	static __thread char ct[128];
 	char *c = thttp_header(http, "Content-Type");
 	if (c) {

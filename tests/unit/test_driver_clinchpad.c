@@ -6,24 +6,29 @@
 #include <string.h>
 
 static const char seed_list[] =
-	"[{\"_id\": \"521f26eccce8b4310e000075\", \"name\": \"Foo Organization\","
-	" \"email\": \"contact@foocorp.com\", \"phone\": \"5553336666\","
-	" \"website\": \"http://www.foocorp.com\", \"address\": null,"
-	" \"fields\": [{\"_id\": \"531ed3a49a21f6e90b00000e\", \"name\": \"custom organization field\", \"value\": \"Monthly\"}],"
-	" \"contacts\": [{\"_id\": \"521f26eccce8b4310e000076\", \"name\": \"Foo Guy\", \"designation\": null,"
-	" \"email\": \"fooguy@foocorp.com\", \"phone\": \"5553331234\", \"address\": null,"
-	" \"fields\": [{\"_id\": \"531ed3a49a21f6e90b00000e\", \"name\": \"custom contact field\", \"value\": \"Annual\"}]}]}]";
+    "[{\"_id\": \"521f26eccce8b4310e000075\", \"name\": \"Foo Organization\","
+    " \"email\": \"contact@foocorp.com\", \"phone\": \"5553336666\","
+    " \"website\": \"http://www.foocorp.com\", \"address\": null,"
+    " \"fields\": [{\"_id\": \"531ed3a49a21f6e90b00000e\", \"name\": \"custom organization "
+    "field\", \"value\": \"Monthly\"}],"
+    " \"contacts\": [{\"_id\": \"521f26eccce8b4310e000076\", \"name\": \"Foo Guy\", "
+    "\"designation\": null,"
+    " \"email\": \"fooguy@foocorp.com\", \"phone\": \"5553331234\", \"address\": null,"
+    " \"fields\": [{\"_id\": \"531ed3a49a21f6e90b00000e\", \"name\": \"custom contact field\", "
+    "\"value\": \"Annual\"}]}]}]";
 
 static const char seed_create[] =
-	"{\"_id\": \"521f26eccce8b4310e000075\", \"name\": \"Created Foo Organization\","
-	" \"email\": \"contact@foocorp.com\", \"phone\": \"5553336666\", \"website\": \"http://www.foocorp.com\","
-	" \"address\": null, \"fields\": [{\"_id\": \"531ed3a49a21f6e90b00000e\","
-	" \"name\": \"custom organization field\", \"value\": null}]}";
+    "{\"_id\": \"521f26eccce8b4310e000075\", \"name\": \"Created Foo Organization\","
+    " \"email\": \"contact@foocorp.com\", \"phone\": \"5553336666\", \"website\": "
+    "\"http://www.foocorp.com\","
+    " \"address\": null, \"fields\": [{\"_id\": \"531ed3a49a21f6e90b00000e\","
+    " \"name\": \"custom organization field\", \"value\": null}]}";
 
 static struct profile test_profile(void)
 {
 	static struct kv kv[] = {{"api_key", "k3y"}};
-	struct profile p = {.name = "t", .base_url = "https://www.clinchpad.com/api/v1", .kv = kv, .nkv = 1};
+	struct profile p = {
+	    .name = "t", .base_url = "https://www.clinchpad.com/api/v1", .kv = kv, .nkv = 1};
 	p.vendor = vendor_find("clinchpad");
 	return p;
 }
@@ -97,13 +102,16 @@ TEST(driver_clinchpad, builds_seed_requests_with_basic_auth)
 	struct vreq q;
 	CU_ASSERT_FATAL(p.vendor->list_req(&p, NULL, 2, &q));
 	CU_ASSERT_STRING_EQUAL(q.method, "GET");
-	CU_ASSERT_STRING_EQUAL(q.url, "https://www.clinchpad.com/api/v1/organizations?page=3&size=100");
+	CU_ASSERT_STRING_EQUAL(q.url,
+			       "https://www.clinchpad.com/api/v1/organizations?page=3&size=100");
 	CU_ASSERT_STRING_EQUAL(q.userpwd, "api-key:k3y");
 	vreq_free(&q);
 
-	CU_ASSERT_FATAL(p.vendor->field_req(&p, "521f26eccce8b4310e000075", "cf:531ed3a49a21f6e90b00000e", "Monthly", &q));
+	CU_ASSERT_FATAL(p.vendor->field_req(&p, "521f26eccce8b4310e000075",
+					    "cf:531ed3a49a21f6e90b00000e", "Monthly", &q));
 	CU_ASSERT_STRING_EQUAL(q.method, "PUT");
-	CU_ASSERT_STRING_EQUAL(q.url, "https://www.clinchpad.com/api/v1/organizations/521f26eccce8b4310e000075/fields/531ed3a49a21f6e90b00000e");
+	CU_ASSERT_STRING_EQUAL(q.url, "https://www.clinchpad.com/api/v1/organizations/"
+				      "521f26eccce8b4310e000075/fields/531ed3a49a21f6e90b00000e");
 	CU_ASSERT_STRING_EQUAL(q.body, "{\"value\":\"Monthly\"}");
 	vreq_free(&q);
 

@@ -12,56 +12,55 @@
 char *questionpro_datacenter_url(const char *dc);
 
 /* Seed 001, "Responses / Example", verbatim but for the indentation. */
-static const char seed_org[] =
-	"{\n"
-	"  \"response\": {\n"
-	"    \"accountRepEmail\": \"[email protected]\",\n"
-	"    \"dashboardUserCount\": 0,\n"
-	"    \"license\": \"License Name\",\n"
-	"    \"name\": \"Organization Name\",\n"
-	"    \"organizationID\": 1234567,\n"
-	"    \"primaryAccountID\": 1234567,\n"
-	"    \"primaryAccountUsername\": \"[email protected]\",\n"
-	"    \"shortUrl\": \"emaildomain.questionpro.com\",\n"
-	"    \"smtpRelay\": \"\",\n"
-	"    \"styleSheet\": \"\",\n"
-	"    \"usage\": {\n"
-	"      \"communities\": {\n"
-	"        \"communitiesCount\": 10,\n"
-	"        \"communityMembers\": 140,\n"
-	"        \"emailsSent\": 500\n"
-	"      },\n"
-	"      \"storage\": {\n"
-	"        \"totalSpaceUsed\": 56912652,\n"
-	"        \"uploadedFiles\": 117\n"
-	"      },\n"
-	"      \"survey\": {\n"
-	"        \"completedResponses\": 13393,\n"
-	"        \"devices\": 3,\n"
-	"        \"emailLists\": 113,\n"
-	"        \"emailSent\": 353,\n"
-	"        \"surveysCount\": 275,\n"
-	"        \"totalResponses\": 23420\n"
-	"      },\n"
-	"      \"workforce\": {\n"
-	"        \"emailsSent\": 20,\n"
-	"        \"workforceCount\": 2\n"
-	"      }\n"
-	"    },\n"
-	"    \"userCount\": 22,\n"
-	"    \"welcomeHTML\": \"\"\n"
-	"  },\n"
-	"    \"requestID\": \"4012fedc-e8ce-48ae-b800-6q5ce287987a7dje\"\n"
-	"}\n";
+static const char seed_org[] = "{\n"
+			       "  \"response\": {\n"
+			       "    \"accountRepEmail\": \"[email protected]\",\n"
+			       "    \"dashboardUserCount\": 0,\n"
+			       "    \"license\": \"License Name\",\n"
+			       "    \"name\": \"Organization Name\",\n"
+			       "    \"organizationID\": 1234567,\n"
+			       "    \"primaryAccountID\": 1234567,\n"
+			       "    \"primaryAccountUsername\": \"[email protected]\",\n"
+			       "    \"shortUrl\": \"emaildomain.questionpro.com\",\n"
+			       "    \"smtpRelay\": \"\",\n"
+			       "    \"styleSheet\": \"\",\n"
+			       "    \"usage\": {\n"
+			       "      \"communities\": {\n"
+			       "        \"communitiesCount\": 10,\n"
+			       "        \"communityMembers\": 140,\n"
+			       "        \"emailsSent\": 500\n"
+			       "      },\n"
+			       "      \"storage\": {\n"
+			       "        \"totalSpaceUsed\": 56912652,\n"
+			       "        \"uploadedFiles\": 117\n"
+			       "      },\n"
+			       "      \"survey\": {\n"
+			       "        \"completedResponses\": 13393,\n"
+			       "        \"devices\": 3,\n"
+			       "        \"emailLists\": 113,\n"
+			       "        \"emailSent\": 353,\n"
+			       "        \"surveysCount\": 275,\n"
+			       "        \"totalResponses\": 23420\n"
+			       "      },\n"
+			       "      \"workforce\": {\n"
+			       "        \"emailsSent\": 20,\n"
+			       "        \"workforceCount\": 2\n"
+			       "      }\n"
+			       "    },\n"
+			       "    \"userCount\": 22,\n"
+			       "    \"welcomeHTML\": \"\"\n"
+			       "  },\n"
+			       "    \"requestID\": \"4012fedc-e8ce-48ae-b800-6q5ce287987a7dje\"\n"
+			       "}\n";
 
 /* Seed 001's error samples, verbatim: "docs" is unquoted, so none of them is JSON. */
-#define SEED_ERROR(name, status, id, message)                                                  \
-	"{\n    \"response\": {\n     \"error\": {\n"                                          \
-	"         \"docs\": www.questionpro.com/api/error-codes.html\n"                        \
-	"         \"name\": \"" name "\",\n"                                                   \
-	"         \"httpStatusCode\": " #status ",\n"                                          \
-	"         \"id\" : \"" id "\",\n"                                                      \
-	"         \"message\": \"" message "\",\n"                                             \
+#define SEED_ERROR(name, status, id, message)                                                      \
+	"{\n    \"response\": {\n     \"error\": {\n"                                              \
+	"         \"docs\": www.questionpro.com/api/error-codes.html\n"                            \
+	"         \"name\": \"" name "\",\n"                                                       \
+	"         \"httpStatusCode\": " #status ",\n"                                              \
+	"         \"id\" : \"" id "\",\n"                                                          \
+	"         \"message\": \"" message "\",\n"                                                 \
 	"         \"resourceUrl\":\"resource_url\"\n        }\n    }\n}\n"
 
 static const char seed_400[] = SEED_ERROR("BAD_REQUEST", 400, "1000", "Invalid URL parameters");
@@ -70,15 +69,15 @@ static const char seed_401[] = SEED_ERROR("UNAUTHORIZED", 401, "1010", "Incorrec
 #define NOT_FOUND_MSG "The resource that you're trying to access doesn't exist"
 static const char seed_403[] = SEED_ERROR("FORBIDDEN", 403, "1013", FORBIDDEN_MSG);
 static const char seed_404[] = SEED_ERROR("NOT_FOUND", 404, "1040", NOT_FOUND_MSG);
-static const char seed_500[] = SEED_ERROR("INTERNAL_SERVER_ERROR", 500, "1026",
-					  "We are not able to process your request");
+static const char seed_500[] =
+    SEED_ERROR("INTERNAL_SERVER_ERROR", 500, "1026", "We are not able to process your request");
 
 /* The limits page's quota body (VENDORS.md 2.5): valid JSON, numeric id, empty name. */
 static const char quota_429[] =
-	"{\"response\":{\"error\":{\"docs\":\"https://www.questionpro.com/api/v2/#error-codes\","
-	"\"message\":\"API call limit exceeded. Please contact your account representative to "
-	"extend the limits.\",\"id\":1013,\"name\":\"\",\"httpStatusCode\":429,"
-	"\"resourceUrl\":\"https://api.questionpro.com/a/api/v2/organizations/1234567\"}}}";
+    "{\"response\":{\"error\":{\"docs\":\"https://www.questionpro.com/api/v2/#error-codes\","
+    "\"message\":\"API call limit exceeded. Please contact your account representative to "
+    "extend the limits.\",\"id\":1013,\"name\":\"\",\"httpStatusCode\":429,"
+    "\"resourceUrl\":\"https://api.questionpro.com/a/api/v2/organizations/1234567\"}}}";
 
 #define KEY "9f1c-secret-key"
 #define BASE "https://api.questionpro.com/a/api/v2"
@@ -166,21 +165,21 @@ TEST(driver_questionpro, list_is_the_one_organization_on_page_zero)
 	struct profile bare = p;
 	bare.nkv = 0;
 	CU_ASSERT_FALSE(p.vendor->list_req(&bare, NULL, 0, &q));
-	CU_ASSERT_EQUAL(p.vendor->caps, VCAP_LIST | VCAP_GET | VCAP_UPDATE | VCAP_MEMBERS |
-						VCAP_MEMBER_REMOVE);
+	CU_ASSERT_EQUAL(p.vendor->caps,
+			VCAP_LIST | VCAP_GET | VCAP_UPDATE | VCAP_MEMBERS | VCAP_MEMBER_REMOVE);
 }
 
 TEST(driver_questionpro, datacenter_names_map_to_the_vendor_hosts)
 {
 	static const char *const map[][2] = {
-		{"com", "https://api.questionpro.com/a/api/v2"},
-		{"eu", "https://api.questionpro.eu/a/api/v2"},
-		{"ca", "https://api.questionpro.ca/a/api/v2"},
-		{"sg", "https://api.questionpro.sg/a/api/v2"},
-		{"au", "https://api.questionpro.au/a/api/v2"},
-		{"AE", "https://api.questionpro.ae/a/api/v2"},
-		{"sa", "https://api.surveyanalytics.com/a/api/v2"},
-		{"ksa", "https://api.questionprosa.com/a/api/v2"},
+	    {"com", "https://api.questionpro.com/a/api/v2"},
+	    {"eu", "https://api.questionpro.eu/a/api/v2"},
+	    {"ca", "https://api.questionpro.ca/a/api/v2"},
+	    {"sg", "https://api.questionpro.sg/a/api/v2"},
+	    {"au", "https://api.questionpro.au/a/api/v2"},
+	    {"AE", "https://api.questionpro.ae/a/api/v2"},
+	    {"sa", "https://api.surveyanalytics.com/a/api/v2"},
+	    {"ksa", "https://api.questionprosa.com/a/api/v2"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
 		char *u = questionpro_datacenter_url(map[i][0]);
@@ -253,14 +252,14 @@ TEST(driver_questionpro, members_request_pages_from_one_and_remove_deletes_the_u
 	vreq_free(&q);
 }
 
-#define USER_A                                                                                 \
-	"{\"userID\": 4455667, \"departmentID\": 0, \"organizationID\": 1234567, "            \
-	"\"firstName\": \"Ana\", \"lastName\": \"Lima\", \"emailAddress\": \"ana@example.com\", " \
-	"\"phone\": \"(IN)+91 1234567890\", \"licenseType\": \"Enterprise Annual\", "          \
-	"\"licenseStartDate\": \"2019-12-18\", \"creationDate\": \"2019-12-20\", "             \
+#define USER_A                                                                                     \
+	"{\"userID\": 4455667, \"departmentID\": 0, \"organizationID\": 1234567, "                 \
+	"\"firstName\": \"Ana\", \"lastName\": \"Lima\", \"emailAddress\": \"ana@example.com\", "  \
+	"\"phone\": \"(IN)+91 1234567890\", \"licenseType\": \"Enterprise Annual\", "              \
+	"\"licenseStartDate\": \"2019-12-18\", \"creationDate\": \"2019-12-20\", "                 \
 	"\"userType\": \"License\"}"
-#define USER_B                                                                                 \
-	"{\"userID\": 4455668, \"firstName\": \"\", \"lastName\": \"\", "                      \
+#define USER_B                                                                                     \
+	"{\"userID\": 4455668, \"firstName\": \"\", \"lastName\": \"\", "                          \
 	"\"emailAddress\": \"ops@example.com\", \"userType\": \"License\"}"
 
 TEST(driver_questionpro, members_read_the_users_page_pagination_layout)
@@ -269,12 +268,12 @@ TEST(driver_questionpro, members_read_the_users_page_pagination_layout)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	struct vresp rs = body(
-		"{\"response\": [" USER_A ", " USER_B "], \"pagination\": {\"perPage\": 2, "
-		"\"totalItems\": 5, \"currentPage\": 1, \"totalPages\": 3, \"links\": {\"self\": "
-		"\"u?page=1\", \"prev\": null, \"next\": \"u?page=2\", \"first\": \"u?page=1\", "
-		"\"last\": \"u?page=3\"}}, \"requestID\": \"r\"}",
-		200);
+	struct vresp rs =
+	    body("{\"response\": [" USER_A ", " USER_B "], \"pagination\": {\"perPage\": 2, "
+		 "\"totalItems\": 5, \"currentPage\": 1, \"totalPages\": 3, \"links\": {\"self\": "
+		 "\"u?page=1\", \"prev\": null, \"next\": \"u?page=2\", \"first\": \"u?page=1\", "
+		 "\"last\": \"u?page=3\"}}, \"requestID\": \"r\"}",
+		 200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL(l.items[0].id, "4455667");
@@ -350,7 +349,7 @@ TEST(driver_questionpro, seed_error_samples_are_read_although_not_json)
 	struct verr e = parse_error(seed_401, 401);
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_STRING_EQUAL(
-		e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
+	    e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
 	e = parse_error(seed_400, 400);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_STRING_EQUAL(e.msg,
@@ -381,7 +380,7 @@ TEST(driver_questionpro, spent_quota_is_final_and_said_so)
 TEST(driver_questionpro, other_error_bodies_become_sentences)
 {
 	struct verr e =
-		parse_error("<html><head><title>504 Gateway Time-out</title></head></html>", 504);
+	    parse_error("<html><head><title>504 Gateway Time-out</title></head></html>", 504);
 	CU_ASSERT_EQUAL(e.kind, VERR_SERVER);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "504 Gateway Time-out"));
 	e = parse_error("upstream connect error", 503);

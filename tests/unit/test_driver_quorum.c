@@ -13,47 +13,47 @@
 /* Seed 000's response sample for GET /api/organization/{id}/, as JSON: the seed renders
  * it with bullets and folded empty arrays, which are dropped here and nothing else. */
 static const char seed_org[] =
-	"{\"_extra\": {}, \"account_type\": 1, \"active_client\": true, \"administrators\": null, "
-	"\"agreed_to_texting_user\": \"/api/user/1/\", \"allowed_domains\": [], "
-	"\"allowed_user_domains\": [], \"archived\": true, \"auto_enrich_supporters\": true, "
-	"\"can_see_partners_users\": true, \"can_use_independent_campaigns\": true, "
-	"\"created\": \"2019-08-24T14:15:22Z\", \"cs_managers\": [], "
-	"\"cs_managers_usernames\": \"string\", \"custom_alert_orderings\": {}, "
-	"\"custom_session_timeout\": 0, \"date_archived\": \"2019-08-24T14:15:22Z\", "
-	"\"datetime_agreed_to_texting\": \"2019-08-24T14:15:22Z\", \"default_domain\": \"string\", "
-	"\"default_forward_recipient\": \"/api/user/1/\", \"deliver_supporter_messages\": true, "
-	"\"email_limit\": 0, \"email_limit_percentage\": 0, \"i360_organization\": true, "
-	"\"i360_organization_and_quorum_client\": true, \"id\": 0, "
-	"\"internal_interaction_types\": [], \"internal_relationship_types\": [], "
-	"\"ip_addresses\": [], \"is_approved\": true, \"limit_to_cs_managers\": true, "
-	"\"lower_tier_bound\": 0, \"max_contacts\": 0, \"max_csv_size\": 0, "
-	"\"max_email_alerts\": 0, \"max_members\": 0, \"max_projects\": 0, "
-	"\"max_social_accounts\": 0, \"name\": \"string\", "
-	"\"outbox_domain_dict\": {}, \"pad_unique_identifier\": true, \"partner_names\": null, "
-	"\"partners\": [], \"phone_numbers\": \"/api/phonenumber/1/\", \"qp_action_center\": true, "
-	"\"qp_consultants\": true, \"qp_contacts_documents\": true, \"qp_custom_contacts\": true, "
-	"\"qp_custom_data\": true, \"qp_custom_events\": true, \"qp_custom_outbox\": true, "
-	"\"qp_custom_permissions\": true, \"qp_eu\": true, \"qp_executives\": [], "
-	"\"qp_external_interactions\": true, \"qp_external_relationship\": true, "
-	"\"qp_federal\": true, \"qp_grassroots\": [], \"qp_internal_relationship\": true, "
-	"\"qp_international\": [], \"qp_legislation_page\": true, \"qp_legislative_data\": [], "
-	"\"qp_legislative_profiles\": [], \"qp_legislators\": [], \"qp_live_chat\": true, "
-	"\"qp_local\": [], \"qp_local_agendas\": true, \"qp_media_monitoring\": [], "
-	"\"qp_media_relations\": [], \"qp_official_documents\": [], \"qp_officials_outbox\": true, "
-	"\"qp_pac\": true, \"qp_project_management\": true, \"qp_regulations\": [], "
-	"\"qp_staffers\": [], \"qp_stakeholder\": true, \"qp_states\": [], "
-	"\"qp_unique_ids_in_downloads\": true, \"require_issue_on_interaction\": true, "
-	"\"require_issue_on_outbox\": true, \"resource_uri\": \"string\", "
-	"\"share_all_custom_regions\": true, "
-	"\"should_display_grassroots_registration_actions\": true, "
-	"\"should_limit_editing_notes_to_admins_and_creators\": true, "
-	"\"should_org_admin_see_all_org_data\": true, "
-	"\"should_share_with_partners_by_default\": true, "
-	"\"should_show_only_users_on_teams\": true, \"sms_limit\": 0, "
-	"\"sms_messages_toward_limit\": 0, \"sso_enabled_for_all_users\": true, "
-	"\"sso_profiles\": \"/api/ssoprofile/1/\", \"subdomain\": \"string\", "
-	"\"trial_expiration\": \"2019-08-24T14:15:22Z\", \"updated\": \"2019-08-24T14:15:22Z\", "
-	"\"upper_tier_bound\": 0, \"zapier_token\": \"string\"}";
+    "{\"_extra\": {}, \"account_type\": 1, \"active_client\": true, \"administrators\": null, "
+    "\"agreed_to_texting_user\": \"/api/user/1/\", \"allowed_domains\": [], "
+    "\"allowed_user_domains\": [], \"archived\": true, \"auto_enrich_supporters\": true, "
+    "\"can_see_partners_users\": true, \"can_use_independent_campaigns\": true, "
+    "\"created\": \"2019-08-24T14:15:22Z\", \"cs_managers\": [], "
+    "\"cs_managers_usernames\": \"string\", \"custom_alert_orderings\": {}, "
+    "\"custom_session_timeout\": 0, \"date_archived\": \"2019-08-24T14:15:22Z\", "
+    "\"datetime_agreed_to_texting\": \"2019-08-24T14:15:22Z\", \"default_domain\": \"string\", "
+    "\"default_forward_recipient\": \"/api/user/1/\", \"deliver_supporter_messages\": true, "
+    "\"email_limit\": 0, \"email_limit_percentage\": 0, \"i360_organization\": true, "
+    "\"i360_organization_and_quorum_client\": true, \"id\": 0, "
+    "\"internal_interaction_types\": [], \"internal_relationship_types\": [], "
+    "\"ip_addresses\": [], \"is_approved\": true, \"limit_to_cs_managers\": true, "
+    "\"lower_tier_bound\": 0, \"max_contacts\": 0, \"max_csv_size\": 0, "
+    "\"max_email_alerts\": 0, \"max_members\": 0, \"max_projects\": 0, "
+    "\"max_social_accounts\": 0, \"name\": \"string\", "
+    "\"outbox_domain_dict\": {}, \"pad_unique_identifier\": true, \"partner_names\": null, "
+    "\"partners\": [], \"phone_numbers\": \"/api/phonenumber/1/\", \"qp_action_center\": true, "
+    "\"qp_consultants\": true, \"qp_contacts_documents\": true, \"qp_custom_contacts\": true, "
+    "\"qp_custom_data\": true, \"qp_custom_events\": true, \"qp_custom_outbox\": true, "
+    "\"qp_custom_permissions\": true, \"qp_eu\": true, \"qp_executives\": [], "
+    "\"qp_external_interactions\": true, \"qp_external_relationship\": true, "
+    "\"qp_federal\": true, \"qp_grassroots\": [], \"qp_internal_relationship\": true, "
+    "\"qp_international\": [], \"qp_legislation_page\": true, \"qp_legislative_data\": [], "
+    "\"qp_legislative_profiles\": [], \"qp_legislators\": [], \"qp_live_chat\": true, "
+    "\"qp_local\": [], \"qp_local_agendas\": true, \"qp_media_monitoring\": [], "
+    "\"qp_media_relations\": [], \"qp_official_documents\": [], \"qp_officials_outbox\": true, "
+    "\"qp_pac\": true, \"qp_project_management\": true, \"qp_regulations\": [], "
+    "\"qp_staffers\": [], \"qp_stakeholder\": true, \"qp_states\": [], "
+    "\"qp_unique_ids_in_downloads\": true, \"require_issue_on_interaction\": true, "
+    "\"require_issue_on_outbox\": true, \"resource_uri\": \"string\", "
+    "\"share_all_custom_regions\": true, "
+    "\"should_display_grassroots_registration_actions\": true, "
+    "\"should_limit_editing_notes_to_admins_and_creators\": true, "
+    "\"should_org_admin_see_all_org_data\": true, "
+    "\"should_share_with_partners_by_default\": true, "
+    "\"should_show_only_users_on_teams\": true, \"sms_limit\": 0, "
+    "\"sms_messages_toward_limit\": 0, \"sso_enabled_for_all_users\": true, "
+    "\"sso_profiles\": \"/api/ssoprofile/1/\", \"subdomain\": \"string\", "
+    "\"trial_expiration\": \"2019-08-24T14:15:22Z\", \"updated\": \"2019-08-24T14:15:22Z\", "
+    "\"upper_tier_bound\": 0, \"zapier_token\": \"string\"}";
 
 #define BASE "https://www.quorum.us/api"
 #define CREDS "username=demo&api_key=k3y-secret"
@@ -123,12 +123,19 @@ TEST(driver_quorum, seed_organization_parses_into_every_schema_field)
 TEST(driver_quorum, schema_marks_editable_fields_and_secretlike_token)
 {
 	const struct vendor *v = vendor_find("quorum");
-	static const char *const editable[] = {"name", "archived", "max_members", "email_limit",
-					       "cs_managers", "qp_pac", "qp_states",
-					       "should_org_admin_see_all_org_data", NULL};
-	static const char *const readonly[] = {"id", "created", "updated", "resource_uri",
-					       "cs_managers_usernames", "_extra", "zapier_token",
-					       "i360_organization_and_quorum_client", NULL};
+	static const char *const editable[] = {
+	    "name",	   "archived", "max_members", "email_limit",
+	    "cs_managers", "qp_pac",   "qp_states",   "should_org_admin_see_all_org_data",
+	    NULL};
+	static const char *const readonly[] = {"id",
+					       "created",
+					       "updated",
+					       "resource_uri",
+					       "cs_managers_usernames",
+					       "_extra",
+					       "zapier_token",
+					       "i360_organization_and_quorum_client",
+					       NULL};
 	for (int i = 0; editable[i]; i++)
 		CU_ASSERT(vendor_field(v, editable[i])->flags & FS_EDITABLE);
 	for (int i = 0; readonly[i]; i++)
@@ -146,14 +153,34 @@ TEST(driver_quorum, schema_marks_editable_fields_and_secretlike_token)
 TEST(driver_quorum, filter_table_has_every_seed_filter_and_qualifier)
 {
 	const struct vendor *v = vendor_find("quorum");
-	static const char *const seed[] = {
-		"archived", "cs_managers__overlaps", "email_limit__in", "email_limit__gt",
-		"email_limit__gte", "email_limit__lt", "email_limit__lte", "email_limit__isnull",
-		"id", "max_members__in", "max_members__gt", "max_members__gte", "max_members__lt",
-		"max_members__lte", "max_members__isnull", "name__in", "name__contains",
-		"name__icontains", "name__startswith", "name__istartswith", "name__endswith",
-		"name__iendswith", "name__iexact", "partners__overlaps", "updated__year",
-		"updated__month", "updated__day", NULL};
+	static const char *const seed[] = {"archived",
+					   "cs_managers__overlaps",
+					   "email_limit__in",
+					   "email_limit__gt",
+					   "email_limit__gte",
+					   "email_limit__lt",
+					   "email_limit__lte",
+					   "email_limit__isnull",
+					   "id",
+					   "max_members__in",
+					   "max_members__gt",
+					   "max_members__gte",
+					   "max_members__lt",
+					   "max_members__lte",
+					   "max_members__isnull",
+					   "name__in",
+					   "name__contains",
+					   "name__icontains",
+					   "name__startswith",
+					   "name__istartswith",
+					   "name__endswith",
+					   "name__iendswith",
+					   "name__iexact",
+					   "partners__overlaps",
+					   "updated__year",
+					   "updated__month",
+					   "updated__day",
+					   NULL};
 	for (int i = 0; seed[i]; i++) {
 		const struct filter_spec *f = NULL;
 		for (size_t k = 0; k < v->nfilters; k++)
@@ -161,8 +188,8 @@ TEST(driver_quorum, filter_table_has_every_seed_filter_and_qualifier)
 				f = &v->filters[k];
 		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 		size_t n = strlen(seed[i]);
-		bool multi = (n > 4 && !strcmp(seed[i] + n - 4, "__in")) ||
-			     strstr(seed[i], "__overlaps");
+		bool multi =
+		    (n > 4 && !strcmp(seed[i] + n - 4, "__in")) || strstr(seed[i], "__overlaps");
 		CU_ASSERT_EQUAL(f->multi, multi);
 	}
 }
@@ -281,8 +308,8 @@ TEST(driver_quorum, capped_page_size_is_reported_not_skipped)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	char *s = list_of_seed(
-		"{\"limit\": 20, \"next\": \"x\", \"offset\": 0, \"total_count\": 90}");
+	char *s =
+	    list_of_seed("{\"limit\": 20, \"next\": \"x\", \"offset\": 0, \"total_count\": 90}");
 	struct vresp rs = body(s, 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "20"));
@@ -303,13 +330,13 @@ TEST(driver_quorum, update_patches_only_changed_writable_fields_typed)
 	record_set(&ch, "qp_pac", "yes");
 	record_set(&ch, "cs_managers", "3, 5");
 	record_set(&ch, "allowed_domains", "acme.com, acme.org");
-	record_set(&ch, "ip_addresses", "10");   /* a text list stays text */
+	record_set(&ch, "ip_addresses", "10"); /* a text list stays text */
 	record_set(&ch, "qp_states", "");
 	record_set(&ch, "custom_alert_orderings", "{\"bills\": 1}");
 	record_set(&ch, "trial_expiration", "");
 	record_set(&ch, "email_limit", NULL);
 	record_set(&ch, "updated", "2020-01-01T00:00:00Z"); /* read-only: not sent */
-	record_set(&ch, "id", "7");                          /* read-only: not sent */
+	record_set(&ch, "id", "7");			    /* read-only: not sent */
 	struct vreq q;
 	CU_ASSERT_FATAL(p.vendor->update_req(&p, &base, &ch, &q));
 	CU_ASSERT_STRING_EQUAL(q.method, "PATCH");
@@ -347,15 +374,15 @@ TEST(driver_quorum, members_are_users_filtered_by_organization)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	struct vresp rs = body(
-		"{\"meta\": {\"limit\": 100, \"next\": null, \"offset\": 0, \"previous\": null, "
-		"\"total_count\": 2}, \"objects\": ["
-		"{\"id\": 7, \"username\": \"jdoe\", \"first_name\": \"Jane\", "
-		"\"last_name\": \"Doe\", \"email\": \"jane@acme.com\", \"is_active\": true, "
-		"\"date_joined\": \"2019-08-24T14:15:22Z\", \"resource_uri\": \"/api/user/7/\"},"
-		"{\"id\": 8, \"username\": \"ops\", \"first_name\": \"\", \"last_name\": \"\", "
-		"\"email\": \"ops@acme.com\", \"is_active\": false}]}",
-		200);
+	struct vresp rs =
+	    body("{\"meta\": {\"limit\": 100, \"next\": null, \"offset\": 0, \"previous\": null, "
+		 "\"total_count\": 2}, \"objects\": ["
+		 "{\"id\": 7, \"username\": \"jdoe\", \"first_name\": \"Jane\", "
+		 "\"last_name\": \"Doe\", \"email\": \"jane@acme.com\", \"is_active\": true, "
+		 "\"date_joined\": \"2019-08-24T14:15:22Z\", \"resource_uri\": \"/api/user/7/\"},"
+		 "{\"id\": 8, \"username\": \"ops\", \"first_name\": \"\", \"last_name\": \"\", "
+		 "\"email\": \"ops@acme.com\", \"is_active\": false}]}",
+		 200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL(l.items[0].id, "7");

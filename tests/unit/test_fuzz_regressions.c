@@ -17,7 +17,8 @@
  * for 4 folded bytes per input byte and overflowed the heap. */
 TEST(fuzz_regressions, find_folded_survives_characters_that_fold_past_four_bytes)
 {
-	static const char *const cases[] = {"\xEF\xB7\xBA", "\xE3\x8C\x95\xE3\x8C\x95\xE3\x8C\x95x"};
+	static const char *const cases[] = {"\xEF\xB7\xBA",
+					    "\xE3\x8C\x95\xE3\x8C\x95\xE3\x8C\x95x"};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		const char *s = cases[c];
 		char *needle = fold_text(s);
@@ -38,8 +39,11 @@ static struct kv qp_kv[] = {{"organization_id", "1234567"}, {"api_key", "9f1c-se
 
 static bool qp_members(const char *json, struct vpage *pg)
 {
-	struct profile p = {.name = "t", .base_url = "https://api.questionpro.com/a/api/v2",
-			    .kv = qp_kv, .nkv = 2, .vendor = vendor_find("questionpro")};
+	struct profile p = {.name = "t",
+			    .base_url = "https://api.questionpro.com/a/api/v2",
+			    .kv = qp_kv,
+			    .nkv = 2,
+			    .vendor = vendor_find("questionpro")};
 	struct vresp rs = {.status = 200, .body = json, .len = strlen(json)};
 	struct record_list l = {0};
 	struct verr e = {0};
@@ -54,7 +58,8 @@ static bool qp_members(const char *json, struct vpage *pg)
 TEST(fuzz_regressions, questionpro_total_beyond_long_long_is_ignored)
 {
 	struct vpage pg;
-	CU_ASSERT_FATAL(qp_members("{\"response\":[],\"pagination\":{\"totalItems\":7.77778e104}}", &pg));
+	CU_ASSERT_FATAL(
+	    qp_members("{\"response\":[],\"pagination\":{\"totalItems\":7.77778e104}}", &pg));
 	CU_ASSERT_EQUAL(pg.total, -1);
 	long long v = 7;
 	cJSON *n = cJSON_CreateNumber(INFINITY);
@@ -78,12 +83,14 @@ TEST(fuzz_regressions, questionpro_huge_current_page_does_not_overflow_into_more
 				   &pg));
 	CU_ASSERT_FALSE(pg.more);
 	/* the ordinary case still reads right: page 1 of 5 items at 2 a page has more */
-	CU_ASSERT_FATAL(qp_members("{\"response\":[{\"userID\":1,\"emailAddress\":\"a@b.c\"}],"
-				   "\"pagination\":{\"currentPage\":1,\"perPage\":2,\"totalItems\":5}}",
-				   &pg));
+	CU_ASSERT_FATAL(
+	    qp_members("{\"response\":[{\"userID\":1,\"emailAddress\":\"a@b.c\"}],"
+		       "\"pagination\":{\"currentPage\":1,\"perPage\":2,\"totalItems\":5}}",
+		       &pg));
 	CU_ASSERT(pg.more);
-	CU_ASSERT_FATAL(qp_members("{\"response\":[{\"userID\":1,\"emailAddress\":\"a@b.c\"}],"
-				   "\"pagination\":{\"currentPage\":3,\"perPage\":2,\"totalItems\":5}}",
-				   &pg));
+	CU_ASSERT_FATAL(
+	    qp_members("{\"response\":[{\"userID\":1,\"emailAddress\":\"a@b.c\"}],"
+		       "\"pagination\":{\"currentPage\":3,\"perPage\":2,\"totalItems\":5}}",
+		       &pg));
 	CU_ASSERT_FALSE(pg.more);
 }

@@ -8,9 +8,10 @@
 TEST(http, redacts_credential_query_values_and_listed_secrets)
 {
 	const char *secrets[] = {"s3cr3t-key", NULL};
-	char *r = http_redact("https://x/api/organization/?limit=20&username=demo&api_key=s3cr3t-key"
-			      "&name__icontains=acme",
-			      secrets);
+	char *r =
+	    http_redact("https://x/api/organization/?limit=20&username=demo&api_key=s3cr3t-key"
+			"&name__icontains=acme",
+			secrets);
 	CU_ASSERT_PTR_NULL(strstr(r, "s3cr3t-key"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r, "api_key=REDACTED"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r, "name__icontains=acme"));

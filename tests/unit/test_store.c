@@ -242,10 +242,11 @@ TEST(store, sync_progress_round_trips)
 
 /* Every window, however it is reached (stepping, paging back, jumping), shows the rows an
  * OFFSET query from the top would: keyset windows must not skip or repeat. */
-static void check_windows_match(struct store *s, struct store *ref, struct store_query *q, long total)
+static void check_windows_match(struct store *s, struct store *ref, struct store_query *q,
+				long total)
 {
-	static const long steps[] = {0, 1, 2, 3, 40, 41, 81, 80, 79, 39, 0, 500, 501, 460, 2999,
-				     2980, 1500, 1499, 1540, 3000 - 7, 0};
+	static const long steps[] = {0,	  1,   2,   3,	  40,	41,   81,   80,	  79,	    39, 0,
+				     500, 501, 460, 2999, 2980, 1500, 1499, 1540, 3000 - 7, 0};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		long off = steps[i];
 		struct store_row a[40], b[40];
@@ -262,8 +263,8 @@ static void check_windows_match(struct store *s, struct store *ref, struct store
 		for (int k = 0; k < na && k < nb; k++)
 			if (strcmp(a[k].id, b[k].id)) {
 				CU_FAIL("keyset window differs from the OFFSET window");
-				fprintf(stderr, "offset %ld row %d: %s vs %s (sort %d desc %d)\n", off, k,
-					a[k].id, b[k].id, q->sort_col, q->desc);
+				fprintf(stderr, "offset %ld row %d: %s vs %s (sort %d desc %d)\n",
+					off, k, a[k].id, b[k].id, q->sort_col, q->desc);
 				break;
 			}
 		store_rows_free(a, na);
@@ -303,11 +304,13 @@ TEST(store, eviction_keeps_pending_edits_and_the_shown_list)
 {
 	char *path;
 	struct store *s = fresh(&path);
-	fill(s, "old", 3000, NULL);   /* fetched_at 1000 */
+	fill(s, "old", 3000, NULL); /* fetched_at 1000 */
 	fill(s, "shown", 3000, NULL);
 	/* An unfinished op on one old row: it must survive any cap. */
-	sqlite3_exec(store_db(s), "INSERT INTO op(profile,kind,target,state) VALUES('old','update','id00007','pending')",
-		     NULL, NULL, NULL);
+	sqlite3_exec(
+	    store_db(s),
+	    "INSERT INTO op(profile,kind,target,state) VALUES('old','update','id00007','pending')",
+	    NULL, NULL, NULL);
 	int64_t before = store_size_bytes(s);
 	CU_ASSERT(before > 0);
 	long n = store_evict(s, before / 2, "shown");
