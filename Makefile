@@ -86,11 +86,13 @@ demo: $(BINS)
 	@$(BUILD)/orgdeck --demo --sim $(BUILD)/orgdeck-sim
 
 check: $(BINS) $(TESTS)
-	@BUILD=$(BUILD) sh tests/run
+	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_RUN="$(FUZZ_RUN)" sh tests/run
 
+# The suite under ASan+UBSan, with a short run of every fuzz target counted in its total.
 check-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 check
-	@$(MAKE) --no-print-directory fuzz-check
+	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 \
+		FUZZ_RUN="$(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)" check
 
 $(BUILD)/ptybench: bench/ptybench.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< -lutil

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages orgdeck needs to build, test and run its demo.
 # --check: exit 0 when everything is present, 1 otherwise (cheap: dpkg + pkg-config).
-# --bench: also the load generator bench/sim_load.sh needs (wrk); never needed by make check.
+# --bench: also the load generator make bench and bench/sim_load.sh need (wrk); never make check.
 # --fuzz: also clang and its libFuzzer runtime (make fuzz, and check-asan's short fuzz runs).
 set -u
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev \
@@ -44,10 +44,6 @@ present() {
 	return 0
 }
 
-if [ "${1:-}" = "--bench" ]; then
-	# make bench also needs wrk (a load generator); make check never does.
-	PKGS="$PKGS wrk"
-fi
 if [ "${1:-}" = "--check" ]; then
 	present
 	exit $?

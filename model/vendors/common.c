@@ -173,7 +173,8 @@ void verr_scrub(char *msg, const char *secret)
 	size_t n = secret ? strlen(secret) : 0;
 	if (n < 3)
 		return;
-	for (char *hit; (hit = strstr(msg, secret));) {
+	/* Search on after each replacement: a secret that contains "***" must not loop. */
+	for (char *hit = strstr(msg, secret); hit; hit = strstr(hit + 3, secret)) {
 		memcpy(hit, "***", 3);
 		memmove(hit + 3, hit + n, strlen(hit + n) + 1);
 	}
