@@ -61,6 +61,7 @@ TEST(integration_soak, sync_and_200_edits_under_20_percent_faults)
 	char *state = NULL;
 	char *dir = tsuite_tmpdir();
 	state = xasprintf("%s/sim.db", dir);
+	char *simlog = xasprintf("%s/sim.log", dir);
 	const char *args[] = {
 	    "--orgs",
 	    "600",
@@ -68,6 +69,8 @@ TEST(integration_soak, sync_and_200_edits_under_20_percent_faults)
 	    "clinchpad",
 	    "--state",
 	    state,
+	    "--log",
+	    simlog,
 	    "--latency-ms",
 	    "5",
 	    "--jitter-ms",
@@ -160,8 +163,21 @@ TEST(integration_soak, sync_and_200_edits_under_20_percent_faults)
 	}
 	CU_ASSERT_EQUAL(differ, 0);
 	struct http_stats hs = http_stats(m->http);
-	fprintf(stderr, "soak: %ld requests, %ld retries, %d edits done, %d failed, %d lost\n",
-		hs.requests, hs.retries, done, failed, lost);
+	long faults = 0, logged = 0;
+	FILE *lf = fopen(simlog, "r");
+	char line[1024];
+	while (lf && fgets(line, sizeof line, lf)) {
+		logged++;
+		faults += strstr(line, "fault=") != NULL;
+	}
+	if (lf)
+		fclose(lf);
+	CU_ASSERT(faults > 0); /* the faults really happened */
+	fprintf(stderr,
+		"soak: %ld requests (%ld at the simulator), %ld faults injected, %ld retries, "
+		"%d edits done, %d failed, %d lost\n",
+		hs.requests, logged, faults, hs.retries, done, failed, lost);
+	free(simlog);
 	store_rows_free(all, na);
 	store_rows_free(rows, n);
 	sqlite3_close(sim);
