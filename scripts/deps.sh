@@ -6,7 +6,7 @@
 set -u
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev \
 libsqlite3-dev libcunit1-dev libmicrohttpd-dev libinih-dev libutf8proc-dev tmux \
-ca-certificates openssh-server openssh-client"
+ca-certificates openssh-server openssh-client iproute2 curl jq python3"
 BENCH=0
 FUZZ=0
 if [ "${1:-}" = "--fuzz" ]; then

@@ -17,6 +17,11 @@ if [ ! -x "$SSHD" ] || ! command -v ssh >/dev/null || ! command -v ssh-keygen >/
 	exit 1
 fi
 command -v ss >/dev/null || echo "note: ss (iproute2) missing, bytes per step not measured"
+# sshd needs its privilege-separation directory, which only a booted system (tmpfiles)
+# creates: on a fresh container it is missing.
+if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
+	mkdir -p /run/sshd && chmod 755 /run/sshd
+fi
 
 BIN=$(cd "$BUILD" && pwd)
 D=$E2E_TMP/ssh
