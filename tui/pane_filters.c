@@ -1,6 +1,6 @@
-/* The filter builder (F): the vendor's server-side filters (vendor->filters: Quorum's
- * fields and qualifiers, HighQ's status/industry/category/domain/search) without having to
- * remember `name__istartswith`. Pick a filter, give a value (a chooser for enum and yes/no
+/* The filter builder (F): the vendor's server-side filters (vendor->filters: fields with
+ * their qualifiers, or status/industry/category lists, whatever the driver offers) without having
+ * to remember `name__istartswith`. Pick a filter, give a value (a chooser for enum and yes/no
  * filters, a text line otherwise; several values comma-separated where the vendor takes
  * them), see the active set, apply. The set is kept by the list pane
  * (pane_list_set_server_filters); sending it is the model's part. */

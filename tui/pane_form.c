@@ -57,7 +57,7 @@ struct form {
 	struct ffield *f;
 	int nf;
 	int focus, top, rows;
-	bool free_keys;	    /* custom keys may be added (Kaana metadata) */
+	bool free_keys;	    /* custom keys may be added (a free key/value object) */
 	bool show_required; /* after a save attempt: empty required fields say so */
 	struct pane *child; /* a hosted dialog */
 	int choosing;	    /* field a choice dialog is for */
@@ -936,7 +936,7 @@ struct pane *pane_form_new(struct ui *ui, const char *profile, const char *org_i
 		return &f->pane;
 	const struct vendor *v = prof->vendor;
 	/* Free custom keys: a vendor with custom fields but no per-field call keeps them in one
-	 * free object (Kaana's metadata), so any key may be added; ClinchPad's are fixed ids. */
+	 * free object, so any key may be added; field-by-field vendors have fixed ids. */
 	f->free_keys = (v->caps & VCAP_FIELDS) && !v->field_req;
 	struct record rec;
 	bool have = org_id && store_get_record(m->store, profile, org_id, &rec);
