@@ -633,29 +633,14 @@ static void next_step(void *arg)
 	}
 }
 
-static void move_to(struct members *s, long sel)
-{
-	if (sel >= (long)s->nrows)
-		sel = (long)s->nrows - 1;
-	if (sel < 0)
-		sel = 0;
-	if (sel != s->sel) {
-		s->sel = sel;
-		s->pane.dirty = true; /* the key bar follows with the pane */
-	}
-}
-
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct members *s = (struct members *)p;
 	struct model *m = ui_model(ui);
 	long page = s->height > 1 ? s->height - 1 : 1;
 	const struct mrow *r = selected(s);
-	long to = ui_list_move(a, s->sel, (long)s->nrows, page);
-	if (to >= 0) {
-		move_to(s, to);
+	if (ui_list_key(p, a, &s->sel, (long)s->nrows, page))
 		return PR_HANDLED;
-	}
 	switch (a) {
 	case ACT_BACK:
 	case ACT_CLOSE:

@@ -375,29 +375,14 @@ static void resolve(struct oplog *s, const struct op *o)
 				     (const char *const *)s->items, 3, 0, resolution_chosen, s));
 }
 
-static void move_to(struct oplog *s, long sel)
-{
-	if (sel >= (long)s->nops)
-		sel = (long)s->nops - 1;
-	if (sel < 0)
-		sel = 0;
-	if (sel != s->sel) {
-		s->sel = sel;
-		s->pane.dirty = true; /* the key bar follows with the pane */
-	}
-}
-
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct oplog *s = (struct oplog *)p;
 	struct model *m = ui_model(ui);
 	long page = s->height > 1 ? s->height - 1 : 1;
 	const struct op *o = selected(s);
-	long to = ui_list_move(a, s->sel, (long)s->nops, page);
-	if (to >= 0) {
-		move_to(s, to);
+	if (ui_list_key(p, a, &s->sel, (long)s->nops, page))
 		return PR_HANDLED;
-	}
 	switch (a) {
 	case ACT_BACK:
 	case ACT_CLOSE:

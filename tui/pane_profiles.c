@@ -108,28 +108,13 @@ static bool cursor(struct pane *p, int *y, int *x)
 	return true;
 }
 
-static void move_to(struct profiles *s, long sel)
-{
-	if (sel >= (long)s->n)
-		sel = (long)s->n - 1;
-	if (sel < 0)
-		sel = 0;
-	if (sel != s->sel) {
-		s->sel = sel;
-		s->pane.dirty = true;
-	}
-}
-
 static int key(struct pane *p, struct ui *ui, enum action a, int k)
 {
 	struct profiles *s = (struct profiles *)p;
 	struct model *m = ui_model(ui);
 	/* A short list: a page is all of it. */
-	long to = ui_list_move(a, s->sel, (long)s->n, (long)s->n);
-	if (to >= 0) {
-		move_to(s, to);
+	if (ui_list_key(p, a, &s->sel, (long)s->n, (long)s->n))
 		return PR_HANDLED;
-	}
 	switch (a) {
 	case ACT_BACK:
 	case ACT_CLOSE:

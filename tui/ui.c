@@ -210,33 +210,40 @@ static void pop(struct ui *ui)
 	ui->prompt_on = false;
 }
 
-long ui_list_move(enum action a, long sel, long n, long page)
+bool ui_list_key(struct pane *p, enum action a, long *sel, long n, long page)
 {
+	long to = *sel;
 	switch (a) {
 	case ACT_MOVE_DOWN:
-		sel++;
+		to++;
 		break;
 	case ACT_MOVE_UP:
-		sel--;
+		to--;
 		break;
 	case ACT_PAGE_DOWN:
-		sel += page;
+		to += page;
 		break;
 	case ACT_PAGE_UP:
-		sel -= page;
+		to -= page;
 		break;
 	case ACT_FIRST:
-		sel = 0;
+		to = 0;
 		break;
 	case ACT_LAST:
-		sel = n - 1;
+		to = n - 1;
 		break;
 	default:
-		return -1;
+		return false;
 	}
-	if (sel >= n)
-		sel = n - 1;
-	return sel < 0 ? 0 : sel;
+	if (to >= n)
+		to = n - 1;
+	if (to < 0)
+		to = 0;
+	if (to != *sel) {
+		*sel = to;
+		p->dirty = true; /* the key bar follows with the pane */
+	}
+	return true;
 }
 
 void ui_close_pane(struct ui *ui, struct pane *p)

@@ -65,9 +65,10 @@ int ui_run(struct model *m, const struct ui_opts *o);
 struct model *ui_model(struct ui *ui);
 void ui_push(struct ui *ui, struct pane *p);
 void ui_status_dirty(struct ui *ui);
-/* Where a movement action (j/k, pages, first/last) takes the selection in a list of n
- * rows with page rows to a page; -1 when a does not move. */
-long ui_list_move(enum action a, long sel, long n, long page);
+/* A movement action (j/k, pages, first/last) on a list pane's selection *sel among n rows,
+ * page rows to a page: moves it (marking p dirty when it changed) and returns true; false
+ * when a is no movement. */
+bool ui_list_key(struct pane *p, enum action a, long *sel, long n, long page);
 /* Closes p (freeing it) wherever it is on the stack; for panes that end themselves outside
  * a key (a timer, a network answer). */
 void ui_close_pane(struct ui *ui, struct pane *p);
