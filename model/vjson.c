@@ -87,6 +87,22 @@ cJSON *vj_parse(const struct vresp *rs, const char *vendor_label, struct verr *e
 	return j;
 }
 
+cJSON *vj_parse_org(const struct vresp *rs, const char *vendor_label, const char *id_key,
+		    struct verr *err)
+{
+	cJSON *j = vj_parse(rs, vendor_label, err);
+	if (!j)
+		return NULL;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, id_key);
+	if (!cJSON_IsObject(j) || !id || cJSON_IsNull(id)) {
+		cJSON_Delete(j);
+		verr_set(err, VERR_PARSE, rs->status, "%s: the answer held no organization",
+			 vendor_label);
+		return NULL;
+	}
+	return j;
+}
+
 bool vj_long(const cJSON *it, long long *out)
 {
 	if (cJSON_IsNumber(it)) {

@@ -18,6 +18,10 @@ void vj_copy(struct record *r, const char *key, const cJSON *obj, const char *js
 struct verr;
 struct vresp;
 cJSON *vj_parse(const struct vresp *rs, const char *vendor_label, struct verr *err);
+/* Parses an answer that must be one organization: an object whose id_key is present and
+ * not null. NULL with err filled ("LABEL: the answer held no organization") otherwise. */
+cJSON *vj_parse_org(const struct vresp *rs, const char *vendor_label, const char *id_key,
+		    struct verr *err);
 /* Number accepted as JSON number or numeric string; false otherwise. */
 bool vj_long(const cJSON *item, long long *out);
 /* Adds value to obj as JSON: type-directed (int/num/bool stay typed when they parse, NULL

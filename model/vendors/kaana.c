@@ -392,14 +392,9 @@ static bool list_parse(const struct profile *p, const struct vresp *rs, struct r
 static bool record_parse(const struct profile *p, const struct vresp *rs, struct record *out,
 			 struct verr *err)
 {
-	cJSON *j = vj_parse(rs, LABEL, err);
+	cJSON *j = vj_parse_org(rs, LABEL, "id", err);
 	if (!j)
 		return false;
-	if (!cJSON_IsObject(j) || !cJSON_GetObjectItemCaseSensitive(j, "id")) {
-		cJSON_Delete(j);
-		verr_set(err, VERR_PARSE, rs->status, LABEL ": the answer held no organization");
-		return false;
-	}
 	parse_org(j, out);
 	cJSON_Delete(j);
 	return true;
