@@ -362,7 +362,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		clear_cands(c);
 	if (k == 27)
 		return PR_CLOSE;
-	if (k == '\n' || k == '\r' || k == KEY_ENTER) {
+	if (k == '\n') {
 		char *line = xstrdup(c->text.data ? c->text.data : "");
 		int r = run(c, line);
 		free(line);

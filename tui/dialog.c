@@ -41,9 +41,10 @@ struct dialog {
 #define KEY_ESC 27
 #define KEY_CTRL(c) ((c)&0x1f)
 
+/* The ui turns CR and KEY_ENTER into '\n' before any pane sees a key. */
 static bool is_enter(int k)
 {
-	return k == '\n' || k == '\r' || k == KEY_ENTER;
+	return k == '\n';
 }
 
 static void answer(struct dialog *d, int choice, const char *text)

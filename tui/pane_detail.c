@@ -514,7 +514,6 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			if (d->child == c)
 				d->child = NULL;
 			c->ops->free(c);
-			ui_bottom_dirty(ui); /* the key bar is this pane's again */
 		}
 		p->dirty = true;
 		return d->closing ? PR_CLOSE : PR_HANDLED;
@@ -570,8 +569,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			return PR_HANDLED;
 		d->child = org_confirm(ui, a, d->profile, d->id, d->rec.name,
 				       a == ACT_DELETE ? detail_deleted : NULL, d);
-		ui_bottom_dirty(ui);
-		p->dirty = true;
+		p->dirty = true; /* draws the dialog, and the key bar with it */
 		return PR_HANDLED;
 	default:
 		return PR_IGNORED;

@@ -761,7 +761,6 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			if (f->child == c)
 				f->child = NULL;
 			c->ops->free(c);
-			ui_bottom_dirty(ui); /* the key bar is the form's again */
 		}
 		p->dirty = true;
 		return f->closing ? PR_CLOSE : PR_HANDLED;
@@ -790,13 +789,10 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 					  f->id ? "Discard your changes to this organization?"
 						: "Discard the new organization?",
 					  false, discard_answered, f);
-		ui_bottom_dirty(ui);
-		p->dirty = true;
+		p->dirty = true; /* draws the dialog, and the key bar with it */
 		return PR_HANDLED;
 	case KEY_CTRL('s'):
-		save(f);
-		if (f->child)
-			ui_bottom_dirty(ui);
+		save(f); /* marks the form, which redraws the key bar too */
 		return PR_HANDLED;
 	case KEY_CTRL('l'):
 		clearok(curscr, TRUE);
@@ -807,8 +803,7 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 			return PR_HANDLED;
 		f->child = dialog_text(ui, "New custom field", "Key (a metadata name):", "",
 				       new_key_entered, f);
-		ui_bottom_dirty(ui);
-		p->dirty = true;
+		p->dirty = true; /* draws the dialog, and the key bar with it */
 		return PR_HANDLED;
 	default:
 		break;
@@ -832,10 +827,9 @@ static int key(struct pane *p, struct ui *ui, enum action a, int k)
 		p->dirty = true;
 		return PR_HANDLED;
 	}
-	if (k == '\n' || k == '\r' || k == KEY_ENTER) {
+	if (k == '\n') {
 		if (x->type == FT_ENUM) {
 			open_choices(f, f->focus);
-			ui_bottom_dirty(ui);
 		} else if (x->type == FT_BOOL) {
 			set_value(f, x, strcmp(val(x), "true") ? "true" : "false");
 		} else {

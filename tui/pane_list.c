@@ -354,7 +354,7 @@ static int filter_key(struct list *l, int key)
 		filter_changed(l);
 		return PR_HANDLED;
 	}
-	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+	if (key == '\n') {
 		l->filtering = false;
 		ui_prompt_end(l->ui);
 		l->pane.dirty = true;
