@@ -3,13 +3,10 @@
 # config.ini with mode 0600 and opens the profile, which then syncs from the simulator.
 E2E_NAME=e2e-first-run
 . "$(dirname "$0")/../support/e2e.sh"
+. "$(dirname "$0")/../support/sim.sh"
 
-"$BUILD/orgdeck-sim" --listen 127.0.0.1:0 --port-file "$E2E_TMP/port" --print-config \
-	--orgs 25 --dialects clinchpad >"$E2E_TMP/sim.ini" 2>/dev/null &
-SIM=$!
-trap 'kill $SIM 2>/dev/null; cleanup' EXIT
-i=0
-while [ ! -s "$E2E_TMP/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+SIM_ORGS=25 sim_start --dialects clinchpad
+mv "$CFG" "$E2E_TMP/sim.ini"
 URL=$(sed -n 's/^base_url = //p' "$E2E_TMP/sim.ini")
 KEY=$(sed -n 's/^api_key = //p' "$E2E_TMP/sim.ini")
 mkdir -p "$E2E_TMP/home"
@@ -40,7 +37,9 @@ keys Enter
 wait_for "Where does the api_key come from?" 5 "then where the secret comes from"
 keys Enter
 wait_for "The api_key:" 5 "typed here"
-tm send-keys -t t -l "$KEY"
+# Typed through a tmux buffer fed on stdin: the key stays out of every argv.
+printf %s "$KEY" | tm load-buffer -
+tm paste-buffer -t t
 keys Enter
 wait_for "Which environment is it?" 5 "then the environment"
 keys j

@@ -3,13 +3,9 @@
 # default: orgdeck then does not ask the terminal for mouse reports at all.
 E2E_NAME=e2e-mouse
 . "$(dirname "$0")/../support/e2e.sh"
+. "$(dirname "$0")/../support/sim.sh"
 
-"$BUILD/orgdeck-sim" --listen 127.0.0.1:0 --port-file "$E2E_TMP/port" --print-config \
-	--orgs 50 --dialects clinchpad >"$E2E_TMP/cfg.ini" 2>/dev/null &
-SIM=$!
-trap 'kill $SIM 2>/dev/null; cleanup' EXIT
-i=0
-while [ ! -s "$E2E_TMP/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+SIM_ORGS=50 sim_start --dialects clinchpad
 cp "$E2E_TMP/cfg.ini" "$E2E_TMP/off.ini"
 printf '\n[ui]\nmouse = yes\n' >>"$E2E_TMP/cfg.ini"
 chmod 600 "$E2E_TMP/cfg.ini" "$E2E_TMP/off.ini"

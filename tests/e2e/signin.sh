@@ -4,14 +4,10 @@
 # is kept 0600 beside the database, and the next start needs no sign-in.
 E2E_NAME=e2e-signin
 . "$(dirname "$0")/../support/e2e.sh"
+. "$(dirname "$0")/../support/sim.sh"
 
-"$BUILD/orgdeck-sim" --listen 127.0.0.1:0 --port-file "$E2E_TMP/port" --print-config \
-	--orgs 40 --dialects highq >"$E2E_TMP/full.ini" 2>/dev/null &
-SIM=$!
-trap 'kill $SIM 2>/dev/null; cleanup' EXIT
-i=0
-while [ ! -s "$E2E_TMP/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-PORT=$(cat "$E2E_TMP/port")
+SIM_ORGS=40 sim_start --dialects highq
+mv "$CFG" "$E2E_TMP/full.ini"
 # A profile as a new user has it: client id and secret, no token yet.
 grep -v '^refresh_token' "$E2E_TMP/full.ini" >"$E2E_TMP/cfg.ini"
 chmod 600 "$E2E_TMP/cfg.ini"

@@ -3,22 +3,14 @@
 # vendor ends with the old value (checked on the simulator itself).
 E2E_NAME=e2e-undo
 . "$(dirname "$0")/../support/e2e.sh"
+. "$(dirname "$0")/../support/sim.sh"
 
-"$BUILD/orgdeck-sim" --listen 127.0.0.1:0 --port-file "$E2E_TMP/port" --print-config \
-	--orgs 30 --dialects clinchpad >"$E2E_TMP/cfg.ini" 2>/dev/null &
-SIM=$!
-trap 'kill $SIM 2>/dev/null; cleanup' EXIT
-i=0
-while [ ! -s "$E2E_TMP/port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-chmod 600 "$E2E_TMP/cfg.ini"
-PORT=$(cat "$E2E_TMP/port")
-KEY=$(sed -n 's/^api_key = //p' "$E2E_TMP/cfg.ini")
+SIM_ORGS=30 sim_start --dialects clinchpad
 
 start 100x30 "$BUILD/orgdeck" --config "$E2E_TMP/cfg.ini" --db "$E2E_TMP/db" --profile clinchpad-demo
 wait_for "30 orgs" 15 "the list is synced"
 first=$(screen | sed -n 3p | cut -c3-40 | sed 's/ *$//')
-id=$(curl -s -u "api-key:$KEY" "http://127.0.0.1:$PORT/clinchpad/api/v1/organizations?page=1&size=1" |
-	sed 's/^\[{"_id":"\([0-9a-f]*\)".*/\1/')
+id=$(sim_orgs | jq -r '.[0]._id')
 
 keys e
 wait_for "C-s" 10 "e opens the form"
@@ -27,10 +19,7 @@ keys C-s
 wait_for "ZZ" 5 "the diff shows the new name"
 keys y
 wait_for "${first}ZZ" 10 "the list shows the edited name"
-name_on_sim() {
-	curl -s -u "api-key:$KEY" "http://127.0.0.1:$PORT/clinchpad/api/v1/organizations/$id" |
-		sed 's/.*"name":"\([^"]*\)".*/\1/'
-}
+name_on_sim() { sim_orgs | jq -r --arg id "$id" '.[] | select(._id == $id) | .name'; }
 end=$(($(date +%s) + 10))
 while [ "$(name_on_sim)" != "${first}ZZ" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
 [ "$(name_on_sim)" = "${first}ZZ" ] && pass "the simulator has the edit" || fail "the simulator has the edit"
