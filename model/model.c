@@ -308,7 +308,6 @@ static void park(struct pending_send *ps)
 static void on_http(void *arg, const struct http_resp *hr)
 {
 	struct pending_send *ps = arg;
-	struct model *m = ps->m;
 	const struct vendor *v = ps->p->vendor;
 	ps->http_id = 0;
 	/* An OAuth token can stop working before its time: refresh once and send again. */
@@ -332,7 +331,6 @@ static void on_http(void *arg, const struct http_resp *hr)
 		if (err.kind == VERR_NONE)
 			err.kind = verr_kind_for_status(hr->status);
 	}
-	(void)m;
 	finish_send(ps, &rs, &err);
 }
 
