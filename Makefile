@@ -75,7 +75,7 @@ $(BUILD)/test-integration: $(call obj,$(INT_SRC)) $(SUP_OBJ) $(TUI_OBJ) $(MODEL_
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(APP_LIBS) -lm
 
 # Contract tests speak to orgdeck-sim directly; they link no orgdeck layer above net/ basics.
-$(BUILD)/test-contract: $(call obj,$(CON_SRC)) $(SUP_OBJ) $(BUILD)/obj/net/xalloc.o $(BUILD)/obj/net/buf.o
+$(BUILD)/test-contract: $(call obj,$(CON_SRC) tests/support/main.c tests/support/simproc.c tests/support/thttp.c) $(BUILD)/obj/net/xalloc.o $(BUILD)/obj/net/buf.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(CONTRACT_LIBS) -lm
 
 $(BUILD)/bench-store: $(call obj,$(BENCH_SRC)) $(MODEL_OBJ) $(NET_OBJ)

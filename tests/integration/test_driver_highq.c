@@ -8,6 +8,7 @@
 #include "net/xalloc.h"
 #include "tests/support/simproc.h"
 #include "tests/support/tsuite.h"
+#include "tests/integration/sim_profile.h"
 #include "tests/support/vexec.h"
 
 #include <stdio.h>
@@ -17,15 +18,7 @@
 #define N_ORGS 250
 
 static struct simproc sp;
-static struct profile prof;
-
-static void set_from_config(const char *key)
-{
-	char *v = simproc_config_value(&sp, "highq-demo", key);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	profile_set(&prof, key, v);
-	free(v);
-}
+static struct profile *prof;
 
 /* Starts the simulator and builds the demo profile from the config it printed (no
  * token yet: sign_in() gets one). */
@@ -35,42 +28,22 @@ static void start(void)
 	snprintf(orgs, sizeof orgs, "%d", N_ORGS);
 	const char *const argv[] = {"--dialects", "highq", "--orgs", orgs, NULL};
 	CU_ASSERT_FATAL(simproc_start(&sp, argv) == 0);
-	memset(&prof, 0, sizeof prof);
-	prof.name = "highq-demo";
-	char *vendor = simproc_config_value(&sp, "highq-demo", "vendor");
-	prof.vendor = vendor_find(vendor);
-	free(vendor);
-	prof.base_url = simproc_config_value(&sp, "highq-demo", "base_url");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.vendor);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.base_url);
-	set_from_config("client_id");
-	set_from_config("client_secret");
-	set_from_config("redirect_uri");
+	prof = sim_profile(&sp, "highq-demo");
+	/* No token yet: sign_in() gets one the way a person does, not the demo's. */
+	profile_set(prof, "refresh_token", "");
 }
 
 static void stop(void)
 {
-	for (size_t i = 0; i < prof.nkv; i++) {
-		free(prof.kv[i].key);
-		free(prof.kv[i].value);
-	}
-	free(prof.kv);
-	free(prof.base_url);
-	memset(&prof, 0, sizeof prof);
+	sim_profile_free();
+	prof = NULL;
 	simproc_stop(&sp);
-}
-
-static struct vresp send_req(struct vreq *q, struct thttp *http)
-{
-	struct vresp rs = vexec(q, http);
-	vreq_free(q);
-	return rs;
 }
 
 /* The browser step: authorize.action answers 302 to redirect_uri?code=... */
 static char *authorize_code(void)
 {
-	char *url = prof.vendor->oauth_authorize_url(&prof);
+	char *url = prof->vendor->oauth_authorize_url(prof);
 	struct thttp http;
 	thttp_do("GET", url, NULL, NULL, NULL, &http);
 	free(url);
@@ -89,18 +62,18 @@ static char *authorize_code(void)
 static bool token(const char *code, const char *refresh, struct verr *e)
 {
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->oauth_token_req(&prof, code, refresh, &q));
+	CU_ASSERT_FATAL(prof->vendor->oauth_token_req(prof, code, refresh, &q));
 	CU_ASSERT_FALSE(q.idempotent);
 	struct thttp http;
-	struct vresp rs = send_req(&q, &http);
+	struct vresp rs = vexec_once(&q, &http);
 	char *access = NULL, *ref = NULL;
 	long exp = 0;
-	bool ok = prof.vendor->oauth_token_parse(&rs, &access, &ref, &exp, e);
+	bool ok = prof->vendor->oauth_token_parse(&rs, &access, &ref, &exp, e);
 	if (ok) {
 		CU_ASSERT(exp > 0);
-		profile_set(&prof, "access_token", access);
+		profile_set(prof, "access_token", access);
 		if (ref)
-			profile_set(&prof, "refresh_token", ref);
+			profile_set(prof, "refresh_token", ref);
 	}
 	free(access);
 	free(ref);
@@ -122,11 +95,11 @@ static bool list_page(const struct vquery *vq, long page, struct record_list *l,
 {
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, vq, page, &q));
-	struct vresp rs = send_req(&q, &http);
-	bool ok = rs.status == 200 && prof.vendor->list_parse(&prof, &rs, l, pg, e);
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, vq, page, &q));
+	struct vresp rs = vexec_once(&q, &http);
+	bool ok = rs.status == 200 && prof->vendor->list_parse(prof, &rs, l, pg, e);
 	if (rs.status != 200)
-		prof.vendor->error_parse(&prof, &rs, e);
+		prof->vendor->error_parse(prof, &rs, e);
 	thttp_free(&http);
 	return ok;
 }
@@ -146,11 +119,11 @@ static bool get_org(const char *id, struct record *r, struct verr *e)
 {
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, id, &q));
-	struct vresp rs = send_req(&q, &http);
-	bool ok = rs.status == 200 && prof.vendor->record_parse(&prof, &rs, r, e);
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, id, &q));
+	struct vresp rs = vexec_once(&q, &http);
+	bool ok = rs.status == 200 && prof->vendor->record_parse(prof, &rs, r, e);
 	if (rs.status != 200)
-		prof.vendor->error_parse(&prof, &rs, e);
+		prof->vendor->error_parse(prof, &rs, e);
 	thttp_free(&http);
 	return ok;
 }
@@ -249,12 +222,12 @@ TEST(integration_highq, create_get_and_full_replace_update)
 	struct vreq q;
 	struct thttp http;
 	struct verr e = {0};
-	CU_ASSERT_FATAL(prof.vendor->create_req(&prof, &v, &q));
-	struct vresp rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->create_req(prof, &v, &q));
+	struct vresp rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL_FATAL(rs.status, 201);
 	struct record made;
 	record_init(&made);
-	CU_ASSERT_FATAL(prof.vendor->record_parse(&prof, &rs, &made, &e));
+	CU_ASSERT_FATAL(prof->vendor->record_parse(prof, &rs, &made, &e));
 	thttp_free(&http);
 	CU_ASSERT_STRING_EQUAL_NN(made.name, "Integration Org");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(made.id);
@@ -271,12 +244,12 @@ TEST(integration_highq, create_get_and_full_replace_update)
 	record_init(&ch);
 	record_set(&ch, "name", "Integration Org Renamed");
 	record_set(&ch, "status", "active");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &base, &ch, &q));
-	rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &base, &ch, &q));
+	rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 200);
 	struct record after;
 	record_init(&after);
-	CU_ASSERT_FATAL(prof.vendor->record_parse(&prof, &rs, &after, &e));
+	CU_ASSERT_FATAL(prof->vendor->record_parse(prof, &rs, &after, &e));
 	thttp_free(&http);
 	CU_ASSERT_STRING_EQUAL_NN(after.name, "Integration Org Renamed");
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&after, "status"), "active");
@@ -300,8 +273,8 @@ TEST(integration_highq, create_get_and_full_replace_update)
 	record_free(&ch);
 	record_init(&ch);
 	record_set(&ch, "internal", "false");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &g, &ch, &q));
-	rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &g, &ch, &q));
+	rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 200);
 	thttp_free(&http);
 	CU_ASSERT_FATAL(get_org(with_contact, &g2, &e));
@@ -316,10 +289,10 @@ TEST(integration_highq, create_get_and_full_replace_update)
 	record_free(&ch);
 	record_init(&ch);
 	record_set(&ch, "name", "");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &g, &ch, &q));
-	rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &g, &ch, &q));
+	rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 400);
-	prof.vendor->error_parse(&prof, &rs, &e);
+	prof->vendor->error_parse(prof, &rs, &e);
 	thttp_free(&http);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "HighQ: the name is required (ref 269)"));
 
@@ -338,19 +311,19 @@ TEST(integration_highq, xml_answers_parse_when_json_is_not_asked_for)
 	start();
 	sign_in();
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, 0, &q));
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, 0, &q));
 	/* drop the Accept header: the server then answers XML */
 	CU_ASSERT_FATAL(q.nheaders >= 1 && !strncmp(q.headers[0], "Accept:", 7));
 	free(q.headers[0]);
 	q.headers[0] = xstrdup("X-Nothing: 1");
 	struct thttp http;
-	struct vresp rs = send_req(&q, &http);
+	struct vresp rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 200);
 	CU_ASSERT_PTR_NOT_NULL(rs.content_type && strstr(rs.content_type, "xml"));
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	CU_ASSERT_FATAL(prof.vendor->list_parse(&prof, &rs, &l, &pg, &e));
+	CU_ASSERT_FATAL(prof->vendor->list_parse(prof, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 100);
 	CU_ASSERT_EQUAL(pg.total, N_ORGS);
 	CU_ASSERT(pg.more);
@@ -387,13 +360,13 @@ TEST(integration_highq, members_are_the_organisation_users)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(org);
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->members_req(&prof, org->id, 0, &q));
-	struct vresp rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->members_req(prof, org->id, 0, &q));
+	struct vresp rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 200);
 	struct record_list m = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	CU_ASSERT_FATAL(prof.vendor->members_parse(&prof, &rs, &m, &pg, &e));
+	CU_ASSERT_FATAL(prof->vendor->members_parse(prof, &rs, &m, &pg, &e));
 	thttp_free(&http);
 	CU_ASSERT_EQUAL(m.n, (size_t)atol(record_get(org, "noofusers")));
 	CU_ASSERT_FALSE(pg.more);
@@ -411,10 +384,10 @@ TEST(integration_highq, refresh_rotates_and_errors_say_what_to_do)
 	start();
 	sign_in();
 	struct verr e = {0};
-	char *old_access = xstrdup(profile_get(&prof, "access_token"));
-	char *old_refresh = xstrdup(profile_get(&prof, "refresh_token"));
+	char *old_access = xstrdup(profile_get(prof, "access_token"));
+	char *old_refresh = xstrdup(profile_get(prof, "refresh_token"));
 	CU_ASSERT_FATAL(token(NULL, old_refresh, &e));
-	CU_ASSERT_STRING_NOT_EQUAL(profile_get(&prof, "access_token"), old_access);
+	CU_ASSERT_STRING_NOT_EQUAL(profile_get(prof, "access_token"), old_access);
 	struct record r;
 	record_init(&r);
 	CU_ASSERT(get_org("1", &r, &e));
@@ -426,7 +399,7 @@ TEST(integration_highq, refresh_rotates_and_errors_say_what_to_do)
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(e.msg, "HighQ: sign-in refused (the refresh token is invalid)"));
 	CU_ASSERT_PTR_NULL(strstr(e.msg, old_refresh));
-	CU_ASSERT_PTR_NULL(strstr(e.msg, profile_get(&prof, "client_secret")));
+	CU_ASSERT_PTR_NULL(strstr(e.msg, profile_get(prof, "client_secret")));
 	/* a code works once */
 	char *code = authorize_code();
 	CU_ASSERT(token(code, NULL, &e));
@@ -434,7 +407,7 @@ TEST(integration_highq, refresh_rotates_and_errors_say_what_to_do)
 	free(code);
 
 	/* a wrong token: 401 in words that say to sign in again */
-	profile_set(&prof, "access_token", "not-a-token");
+	profile_set(prof, "access_token", "not-a-token");
 	record_init(&r);
 	CU_ASSERT_FALSE(get_org("1", &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
@@ -442,8 +415,8 @@ TEST(integration_highq, refresh_rotates_and_errors_say_what_to_do)
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "not-a-token"));
 	record_free(&r);
 	/* a wrong client secret at the token endpoint */
-	profile_set(&prof, "client_secret", "wrong-secret");
-	CU_ASSERT_FALSE(token(NULL, profile_get(&prof, "refresh_token"), &e));
+	profile_set(prof, "client_secret", "wrong-secret");
+	CU_ASSERT_FALSE(token(NULL, profile_get(prof, "refresh_token"), &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "check client_id and client_secret"));
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "wrong-secret"));

@@ -7,6 +7,7 @@
 #include "net/xalloc.h"
 #include "tests/support/simproc.h"
 #include "tests/support/tsuite.h"
+#include "tests/integration/sim_profile.h"
 #include "tests/support/vexec.h"
 
 #include <stdio.h>
@@ -17,34 +18,7 @@
 #define SIM_SESSION "s%3AdS7qLx2vNc9pWf4hRz.k8Tg1YmB3oQe6uJa0sVi5nXw"
 
 static struct simproc sp;
-static struct profile prof;
-
-static void profile_from(const char *section)
-{
-	memset(&prof, 0, sizeof prof);
-	prof.name = "kaana";
-	char *vendor = simproc_config_value(&sp, section, "vendor");
-	prof.vendor = vendor_find(vendor);
-	free(vendor);
-	prof.base_url = simproc_config_value(&sp, section, "base_url");
-	char *key = simproc_config_value(&sp, section, "api_key");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.vendor);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.base_url);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(key);
-	profile_set(&prof, "api_key", key);
-	free(key);
-}
-
-static void drop_profile(void)
-{
-	for (size_t i = 0; i < prof.nkv; i++) {
-		free(prof.kv[i].key);
-		free(prof.kv[i].value);
-	}
-	free(prof.kv);
-	free(prof.base_url);
-	memset(&prof, 0, sizeof prof);
-}
+static struct profile *prof;
 
 static void start(void)
 {
@@ -52,22 +26,22 @@ static void start(void)
 	snprintf(orgs, sizeof orgs, "%d", N_ORGS);
 	const char *const argv[] = {"--dialects", "kaana", "--orgs", orgs, NULL};
 	CU_ASSERT_FATAL(simproc_start(&sp, argv) == 0);
-	profile_from("kaana-demo");
+	prof = sim_profile(&sp, "kaana-demo");
 }
 
 static void stop(void)
 {
-	drop_profile();
+	sim_profile_free();
+	prof = NULL;
 	simproc_stop(&sp);
 }
 
 /* Sends a built request and frees it; on a non-2xx the driver's error sentence is in e. */
 static struct vresp send_req(struct vreq *q, struct thttp *http, struct verr *e)
 {
-	struct vresp rs = vexec(q, http);
-	vreq_free(q);
+	struct vresp rs = vexec_once(q, http);
 	if (rs.status < 200 || rs.status >= 300)
-		prof.vendor->error_parse(&prof, &rs, e);
+		prof->vendor->error_parse(prof, &rs, e);
 	return rs;
 }
 
@@ -75,9 +49,9 @@ static bool get_org(const char *id, struct record *r, struct verr *e)
 {
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, id, &q));
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, id, &q));
 	struct vresp rs = send_req(&q, &http, e);
-	bool ok = rs.status == 200 && prof.vendor->record_parse(&prof, &rs, r, e);
+	bool ok = rs.status == 200 && prof->vendor->record_parse(prof, &rs, r, e);
 	thttp_free(&http);
 	return ok;
 }
@@ -88,7 +62,7 @@ static bool org_call(struct vreq *q, long want, struct record *r, struct verr *e
 	struct thttp http;
 	struct vresp rs = send_req(q, &http, e);
 	CU_ASSERT_EQUAL(rs.status, want);
-	bool ok = rs.status == want && prof.vendor->record_parse(&prof, &rs, r, e);
+	bool ok = rs.status == want && prof->vendor->record_parse(prof, &rs, r, e);
 	thttp_free(&http);
 	return ok;
 }
@@ -109,9 +83,9 @@ static bool members(const char *org, struct record_list *m)
 	struct thttp http;
 	struct verr e = {0};
 	struct vpage pg;
-	CU_ASSERT_FATAL(prof.vendor->members_req(&prof, org, 0, &q));
+	CU_ASSERT_FATAL(prof->vendor->members_req(prof, org, 0, &q));
 	struct vresp rs = send_req(&q, &http, &e);
-	bool ok = rs.status == 200 && prof.vendor->members_parse(&prof, &rs, m, &pg, &e);
+	bool ok = rs.status == 200 && prof->vendor->members_parse(prof, &rs, m, &pg, &e);
 	thttp_free(&http);
 	return ok;
 }
@@ -134,10 +108,10 @@ TEST(integration_kaana, lists_every_page)
 	for (long page = 0; pg.more && page < 20; page++, pages++) {
 		struct vreq q;
 		struct thttp http;
-		CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, page, &q));
+		CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, page, &q));
 		struct vresp rs = send_req(&q, &http, &e);
 		CU_ASSERT_EQUAL_FATAL(rs.status, 200);
-		CU_ASSERT_FATAL(prof.vendor->list_parse(&prof, &rs, &l, &pg, &e));
+		CU_ASSERT_FATAL(prof->vendor->list_parse(prof, &rs, &l, &pg, &e));
 		thttp_free(&http);
 	}
 	CU_ASSERT_EQUAL(pages, 3);
@@ -171,7 +145,7 @@ TEST(integration_kaana, create_update_duplicate_delete)
 	record_set_labelled(&v, "cf:region", "region", "EMEA");
 	record_set_labelled(&v, "cf:seats", "seats", "40");
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->create_req(&prof, &v, &q));
+	CU_ASSERT_FATAL(prof->vendor->create_req(prof, &v, &q));
 	CU_ASSERT_FALSE(q.idempotent);
 	CU_ASSERT_FATAL(org_call(&q, 200, &made, &e));
 	CU_ASSERT_STRING_EQUAL_NN(made.name, "Integration Client");
@@ -185,7 +159,7 @@ TEST(integration_kaana, create_update_duplicate_delete)
 	record_init(&upd);
 	record_set(&ch, "description", "Written by a test");
 	record_set(&ch, "cf:region", "APAC");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &made, &ch, &q));
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &made, &ch, &q));
 	CU_ASSERT_FATAL(org_call(&q, 200, &upd, &e));
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&upd, "description"), "Written by a test");
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&upd, "cf:region"), "APAC");
@@ -197,21 +171,21 @@ TEST(integration_kaana, create_update_duplicate_delete)
 	record_free(&ch);
 	record_init(&ch);
 	record_set(&ch, "type", "martian");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &upd, &ch, &q));
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &upd, &ch, &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 400);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "Kaana: type must be one of"));
 
 	struct record dup;
 	record_init(&dup);
-	CU_ASSERT_FATAL(prof.vendor->duplicate_req(&prof, &upd, &q));
+	CU_ASSERT_FATAL(prof->vendor->duplicate_req(prof, &upd, &q));
 	CU_ASSERT_FALSE(q.idempotent);
 	CU_ASSERT_FATAL(org_call(&q, 200, &dup, &e));
 	CU_ASSERT_STRING_NOT_EQUAL(dup.id, upd.id);
 	CU_ASSERT_STRING_EQUAL_NN(dup.name, upd.name);
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&dup, "cf:region"), "APAC");
 
-	CU_ASSERT_FATAL(prof.vendor->delete_req(&prof, dup.id, &q));
+	CU_ASSERT_FATAL(prof->vendor->delete_req(prof, dup.id, &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 204);
 	struct record gone;
 	record_init(&gone);
@@ -241,9 +215,9 @@ TEST(integration_kaana, members_added_changed_and_removed)
 	struct record_list contacts = {0};
 	struct vpage pg = {.more = true};
 	for (long page = 0; pg.more && page < 10; page++) {
-		CU_ASSERT_FATAL(prof.vendor->contacts_req(&prof, page, &q));
+		CU_ASSERT_FATAL(prof->vendor->contacts_req(prof, page, &q));
 		struct vresp rs = send_req(&q, &http, &e);
-		CU_ASSERT_FATAL(prof.vendor->contacts_parse(&prof, &rs, &contacts, &pg, &e));
+		CU_ASSERT_FATAL(prof->vendor->contacts_parse(prof, &rs, &contacts, &pg, &e));
 		thttp_free(&http);
 	}
 	CU_ASSERT_FATAL(contacts.n > 100);
@@ -261,8 +235,8 @@ TEST(integration_kaana, members_added_changed_and_removed)
 	size_t before = m.n;
 	record_list_free(&m);
 
-	const char *const *roles = prof.vendor->roles;
-	CU_ASSERT_FATAL(prof.vendor->member_add_req(&prof, "5", pick, roles[0], &q));
+	const char *const *roles = prof->vendor->roles;
+	CU_ASSERT_FATAL(prof->vendor->member_add_req(prof, "5", pick, roles[0], &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 200);
 	CU_ASSERT_FATAL(members("5", &m));
 	CU_ASSERT_EQUAL(m.n, before + 1);
@@ -272,14 +246,14 @@ TEST(integration_kaana, members_added_changed_and_removed)
 	record_list_free(&m);
 
 	/* adding again: a conflict, said so */
-	CU_ASSERT_FATAL(prof.vendor->member_add_req(&prof, "5", pick, roles[0], &q));
+	CU_ASSERT_FATAL(prof->vendor->member_add_req(prof, "5", pick, roles[0], &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 409);
 	CU_ASSERT_EQUAL(e.kind, VERR_CONFLICT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "already a member"));
 
 	/* every role is one the server takes */
 	for (int i = 0; roles[i]; i++) {
-		CU_ASSERT_FATAL(prof.vendor->member_role_req(&prof, "5", pick, roles[i], &q));
+		CU_ASSERT_FATAL(prof->vendor->member_role_req(prof, "5", pick, roles[i], &q));
 		CU_ASSERT_EQUAL(plain_call(&q, &e), 200);
 	}
 	CU_ASSERT_FATAL(members("5", &m));
@@ -288,14 +262,14 @@ TEST(integration_kaana, members_added_changed_and_removed)
 	CU_ASSERT_STRING_EQUAL_NN(record_get(added, "role"), "project_manager");
 	record_list_free(&m);
 
-	CU_ASSERT_FATAL(prof.vendor->member_remove_req(&prof, "5", pick, &q));
+	CU_ASSERT_FATAL(prof->vendor->member_remove_req(prof, "5", pick, &q));
 	long st = plain_call(&q, &e);
 	CU_ASSERT(st == 200 || st == 204);
 	CU_ASSERT_FATAL(members("5", &m));
 	CU_ASSERT_EQUAL(m.n, before);
 	CU_ASSERT_PTR_NULL(find(&m, pick));
 	record_list_free(&m);
-	CU_ASSERT_FATAL(prof.vendor->member_remove_req(&prof, "5", pick, &q));
+	CU_ASSERT_FATAL(prof->vendor->member_remove_req(prof, "5", pick, &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 404);
 	CU_ASSERT_EQUAL(e.kind, VERR_NOT_FOUND);
 	record_list_free(&contacts);
@@ -306,7 +280,7 @@ TEST(integration_kaana, related_lists_of_each_kind)
 {
 	start();
 	struct verr e = {0};
-	const char *const *kinds = prof.vendor->related_kinds;
+	const char *const *kinds = prof->vendor->related_kinds;
 	for (int k = 0; kinds[k]; k++) {
 		size_t seen = 0;
 		bool named = true;
@@ -315,11 +289,11 @@ TEST(integration_kaana, related_lists_of_each_kind)
 			snprintf(id, sizeof id, "%d", org);
 			struct vreq q;
 			struct thttp http;
-			CU_ASSERT_FATAL(prof.vendor->related_req(&prof, id, kinds[k], &q));
+			CU_ASSERT_FATAL(prof->vendor->related_req(prof, id, kinds[k], &q));
 			struct vresp rs = send_req(&q, &http, &e);
 			CU_ASSERT_EQUAL(rs.status, 200);
 			struct record_list l = {0};
-			CU_ASSERT(prof.vendor->related_parse(&prof, kinds[k], &rs, &l, &e));
+			CU_ASSERT(prof->vendor->related_parse(prof, kinds[k], &rs, &l, &e));
 			thttp_free(&http);
 			seen += l.n;
 			for (size_t i = 0; i < l.n; i++)
@@ -337,34 +311,34 @@ TEST(integration_kaana, related_lists_of_each_kind)
 TEST(integration_kaana, member_role_key_is_refused_and_says_why)
 {
 	start();
-	drop_profile();
-	profile_from("kaana-member");
+	sim_profile_free(); /* a fresh copy of the printed config */
+	prof = sim_profile(&sp, "kaana-member");
 	struct verr e = {0};
 	struct vreq q;
 	/* reading is fine */
 	struct record r;
 	record_init(&r);
 	CU_ASSERT(get_org("3", &r, &e));
-	CU_ASSERT_FATAL(prof.vendor->delete_req(&prof, "3", &q));
+	CU_ASSERT_FATAL(prof->vendor->delete_req(prof, "3", &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 403);
 	CU_ASSERT_EQUAL(e.kind, VERR_FORBIDDEN);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "Kaana: your key's role may not create, duplicate or "
 					     "delete organizations (needs consultant or admin)"));
-	CU_ASSERT_PTR_NULL(strstr(e.msg, profile_get(&prof, "api_key")));
-	CU_ASSERT_FATAL(prof.vendor->duplicate_req(&prof, &r, &q));
+	CU_ASSERT_PTR_NULL(strstr(e.msg, profile_get(prof, "api_key")));
+	CU_ASSERT_FATAL(prof->vendor->duplicate_req(prof, &r, &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 403);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "needs consultant or admin"));
 	struct record v;
 	record_init(&v);
 	record_set(&v, "name", "Not allowed");
 	record_set(&v, "type", "customer");
-	CU_ASSERT_FATAL(prof.vendor->create_req(&prof, &v, &q));
+	CU_ASSERT_FATAL(prof->vendor->create_req(prof, &v, &q));
 	CU_ASSERT_EQUAL(plain_call(&q, &e), 403);
 	record_free(&v);
 	record_free(&r);
 	/* the organization is still there */
-	drop_profile();
-	profile_from("kaana-demo");
+	sim_profile_free(); /* a fresh copy of the printed config */
+	prof = sim_profile(&sp, "kaana-demo");
 	record_init(&r);
 	CU_ASSERT(get_org("3", &r, &e));
 	record_free(&r);
@@ -377,16 +351,16 @@ TEST(integration_kaana, session_cookie_and_wrong_credentials)
 	struct verr e = {0};
 	struct record r;
 	/* the session cookie alone authenticates */
-	char *key = xstrdup(profile_get(&prof, "api_key"));
-	drop_profile();
-	profile_from("kaana-demo");
-	profile_set(&prof, "api_key", "");
-	profile_set(&prof, "session_cookie", SIM_SESSION);
+	char *key = xstrdup(profile_get(prof, "api_key"));
+	sim_profile_free(); /* a fresh copy of the printed config */
+	prof = sim_profile(&sp, "kaana-demo");
+	profile_set(prof, "api_key", "");
+	profile_set(prof, "session_cookie", SIM_SESSION);
 	record_init(&r);
 	CU_ASSERT(get_org("1", &r, &e));
 	record_free(&r);
 	/* a stale session */
-	profile_set(&prof, "session_cookie", "s%3Astale.cookie");
+	profile_set(prof, "session_cookie", "s%3Astale.cookie");
 	record_init(&r);
 	CU_ASSERT_FALSE(get_org("1", &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
@@ -394,7 +368,7 @@ TEST(integration_kaana, session_cookie_and_wrong_credentials)
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "stale.cookie"));
 	record_free(&r);
 	/* a wrong key */
-	profile_set(&prof, "api_key", "kaana-wrong-key-000");
+	profile_set(prof, "api_key", "kaana-wrong-key-000");
 	record_init(&r);
 	CU_ASSERT_FALSE(get_org("1", &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
@@ -404,7 +378,7 @@ TEST(integration_kaana, session_cookie_and_wrong_credentials)
 	CU_ASSERT_PTR_NULL(strstr(e.msg, key));
 	record_free(&r);
 	/* 404 */
-	profile_set(&prof, "api_key", key);
+	profile_set(prof, "api_key", key);
 	record_init(&r);
 	CU_ASSERT_FALSE(get_org("99999", &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_NOT_FOUND);

@@ -7,14 +7,14 @@
 #include "net/xalloc.h"
 #include "tests/support/simproc.h"
 #include "tests/support/tsuite.h"
+#include "tests/integration/sim_profile.h"
 #include "tests/support/vexec.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static struct simproc sp;
-static struct kv kv[3];
-static struct profile prof;
+static struct profile *prof;
 
 /* Starts the simulator (extra arguments after the dialect) and builds the demo profile
  * from the config it printed. */
@@ -26,42 +26,20 @@ static void start(const char *const *extra)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
 	CU_ASSERT_FATAL(simproc_start(&sp, argv) == 0);
-	memset(&prof, 0, sizeof prof);
-	prof.name = "questionpro-demo";
-	char *vendor = simproc_config_value(&sp, "questionpro-demo", "vendor");
-	prof.vendor = vendor_find(vendor);
-	free(vendor);
-	prof.base_url = simproc_config_value(&sp, "questionpro-demo", "base_url");
-	kv[0] = (struct kv){"organization_id",
-			    simproc_config_value(&sp, "questionpro-demo", "organization_id")};
-	kv[1] = (struct kv){"api_key", simproc_config_value(&sp, "questionpro-demo", "api_key")};
-	prof.kv = kv;
-	prof.nkv = 2;
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.vendor);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.base_url);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(kv[0].value);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(kv[1].value);
+	prof = sim_profile(&sp, "questionpro-demo");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(profile_get(prof, "organization_id"));
 }
 
 static void stop(void)
 {
-	free(prof.base_url);
-	free(kv[0].value);
-	free(kv[1].value);
+	sim_profile_free();
+	prof = NULL;
 	simproc_stop(&sp);
 }
 
 static const char *org_id(void)
 {
-	return kv[0].value;
-}
-
-/* Sends a built request; the answer's memory lives in http until thttp_free. */
-static struct vresp send_req(struct vreq *q, struct thttp *http)
-{
-	struct vresp rs = vexec(q, http);
-	vreq_free(q);
-	return rs;
+	return profile_get(prof, "organization_id");
 }
 
 /* GET of one organization through the driver, parsed. */
@@ -69,11 +47,11 @@ static bool get_org(const char *id, struct record *r, struct verr *e)
 {
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, id, &q));
-	struct vresp rs = send_req(&q, &http);
-	bool ok = rs.status == 200 && prof.vendor->record_parse(&prof, &rs, r, e);
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, id, &q));
+	struct vresp rs = vexec_once(&q, &http);
+	bool ok = rs.status == 200 && prof->vendor->record_parse(prof, &rs, r, e);
 	if (rs.status != 200)
-		prof.vendor->error_parse(&prof, &rs, e);
+		prof->vendor->error_parse(prof, &rs, e);
 	thttp_free(&http);
 	return ok;
 }
@@ -86,12 +64,12 @@ static long all_members(struct record_list *out, long *total)
 	for (long page = 0;; page++) {
 		struct vreq q;
 		struct thttp http;
-		CU_ASSERT_FATAL(prof.vendor->members_req(&prof, org_id(), page, &q));
-		struct vresp rs = send_req(&q, &http);
+		CU_ASSERT_FATAL(prof->vendor->members_req(prof, org_id(), page, &q));
+		struct vresp rs = vexec_once(&q, &http);
 		CU_ASSERT_EQUAL_FATAL(rs.status, 200);
 		struct vpage pg = {0};
 		struct verr e = {0};
-		CU_ASSERT_FATAL(prof.vendor->members_parse(&prof, &rs, out, &pg, &e));
+		CU_ASSERT_FATAL(prof->vendor->members_parse(prof, &rs, out, &pg, &e));
 		thttp_free(&http);
 		pages++;
 		*total = pg.total;
@@ -105,12 +83,12 @@ static long all_members(struct record_list *out, long *total)
 static struct verr error_of(struct vreq *q)
 {
 	struct thttp http;
-	struct vresp rs = send_req(q, &http);
+	struct vresp rs = vexec_once(q, &http);
 	struct verr e = {0};
 	CU_ASSERT(rs.status < 200 || rs.status >= 300);
-	prof.vendor->error_parse(&prof, &rs, &e);
+	prof->vendor->error_parse(prof, &rs, &e);
 	thttp_free(&http);
-	CU_ASSERT_PTR_NULL(strstr(e.msg, kv[1].value));
+	CU_ASSERT_PTR_NULL(strstr(e.msg, profile_get(prof, "api_key")));
 	return e;
 }
 
@@ -119,13 +97,13 @@ TEST(integration_questionpro, list_is_the_profiles_one_organization)
 	start(NULL);
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, 0, &q));
-	struct vresp rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, 0, &q));
+	struct vresp rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL_FATAL(rs.status, 200);
 	struct record_list l = {0};
 	struct vpage pg = {.more = true};
 	struct verr e = {0};
-	CU_ASSERT_FATAL(prof.vendor->list_parse(&prof, &rs, &l, &pg, &e));
+	CU_ASSERT_FATAL(prof->vendor->list_parse(prof, &rs, &l, &pg, &e));
 	thttp_free(&http);
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	CU_ASSERT_FALSE(pg.more);
@@ -135,7 +113,7 @@ TEST(integration_questionpro, list_is_the_profiles_one_organization)
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&l.items[0], "userCount"), "250");
 	CU_ASSERT_PTR_NOT_NULL(record_get(&l.items[0], "usage.survey.totalResponses"));
 	CU_ASSERT_PTR_NOT_NULL(record_get(&l.items[0], "usage.storage.totalSpaceUsed"));
-	CU_ASSERT_FALSE(prof.vendor->list_req(&prof, NULL, 1, &q));
+	CU_ASSERT_FALSE(prof->vendor->list_req(prof, NULL, 1, &q));
 	record_list_free(&l);
 	stop();
 }
@@ -152,12 +130,12 @@ TEST(integration_questionpro, rename_then_get_shows_the_new_name)
 	record_set(&ch, "name", "Renamed by orgdeck – ünïcode");
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &base, &ch, &q));
-	struct vresp rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &base, &ch, &q));
+	struct vresp rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 200);
 	struct record echoed;
 	record_init(&echoed);
-	CU_ASSERT(prof.vendor->record_parse(&prof, &rs, &echoed, &e));
+	CU_ASSERT(prof->vendor->record_parse(prof, &rs, &echoed, &e));
 	CU_ASSERT_STRING_EQUAL_NN(echoed.name, "Renamed by orgdeck – ünïcode");
 	record_free(&echoed);
 	thttp_free(&http);
@@ -167,7 +145,7 @@ TEST(integration_questionpro, rename_then_get_shows_the_new_name)
 
 	/* A blank name is refused in the vendor's words. */
 	record_set(&ch, "name", "  ");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &base, &ch, &q));
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &base, &ch, &q));
 	e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "Invalid schema"));
@@ -210,8 +188,8 @@ TEST(integration_questionpro, removing_a_member_drops_it_and_twice_is_not_found)
 
 	struct vreq q;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->member_remove_req(&prof, org_id(), victim, &q));
-	struct vresp rs = send_req(&q, &http);
+	CU_ASSERT_FATAL(prof->vendor->member_remove_req(prof, org_id(), victim, &q));
+	struct vresp rs = vexec_once(&q, &http);
 	CU_ASSERT_EQUAL(rs.status, 200);
 	thttp_free(&http);
 
@@ -228,14 +206,14 @@ TEST(integration_questionpro, removing_a_member_drops_it_and_twice_is_not_found)
 	CU_ASSERT_STRING_EQUAL_NN(record_get(&org, "userCount"), "249");
 
 	/* Again: it is gone. */
-	CU_ASSERT_FATAL(prof.vendor->member_remove_req(&prof, org_id(), victim, &q));
+	CU_ASSERT_FATAL(prof->vendor->member_remove_req(prof, org_id(), victim, &q));
 	e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_NOT_FOUND);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "doesn't exist"));
 
 	/* The primary account cannot be removed. */
-	CU_ASSERT_FATAL(prof.vendor->member_remove_req(&prof, org_id(),
-						       record_get(&org, "primaryAccountID"), &q));
+	CU_ASSERT_FATAL(prof->vendor->member_remove_req(prof, org_id(),
+							record_get(&org, "primaryAccountID"), &q));
 	e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_FORBIDDEN);
 	record_free(&org);
@@ -246,12 +224,10 @@ TEST(integration_questionpro, removing_a_member_drops_it_and_twice_is_not_found)
 TEST(integration_questionpro, wrong_key_says_check_api_key)
 {
 	start(NULL);
-	char *good = kv[1].value;
-	kv[1].value = "not-the-key";
+	profile_set(prof, "api_key", "not-the-key");
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, 0, &q));
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, 0, &q));
 	struct verr e = error_of(&q);
-	kv[1].value = good;
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_STRING_EQUAL(
 	    e.msg, "QuestionPro: authorization failed, check api_key (Incorrect API Key)");
@@ -263,15 +239,15 @@ TEST(integration_questionpro, other_organization_and_bad_paths_are_explained)
 {
 	start(NULL);
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, "1234567", &q));
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, "1234567", &q));
 	struct verr e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_FORBIDDEN);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "organization_id"));
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, "abc", &q));
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, "abc", &q));
 	e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "Invalid URL parameters"));
-	CU_ASSERT_FATAL(prof.vendor->member_remove_req(&prof, org_id(), "99", &q));
+	CU_ASSERT_FATAL(prof->vendor->member_remove_req(prof, org_id(), "99", &q));
 	e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_NOT_FOUND);
 	stop();
@@ -282,7 +258,7 @@ TEST(integration_questionpro, spent_quota_is_final)
 	const char *const faults[] = {"--faults", "429=1", NULL};
 	start(faults);
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, 0, &q));
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, 0, &q));
 	CU_ASSERT_STRING_EQUAL_NN(q.no_retry_marker, "API call limit exceeded");
 	struct verr e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_QUOTA);
@@ -296,7 +272,7 @@ TEST(integration_questionpro, proxy_html_page_is_named_by_its_title)
 	const char *const faults[] = {"--faults", "html=1", NULL};
 	start(faults);
 	struct vreq q;
-	CU_ASSERT_FATAL(prof.vendor->members_req(&prof, org_id(), 0, &q));
+	CU_ASSERT_FATAL(prof->vendor->members_req(prof, org_id(), 0, &q));
 	struct verr e = error_of(&q);
 	CU_ASSERT_EQUAL(e.kind, VERR_SERVER);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "502 Bad Gateway"));

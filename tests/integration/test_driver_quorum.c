@@ -7,6 +7,7 @@
 #include "net/xalloc.h"
 #include "tests/support/simproc.h"
 #include "tests/support/tsuite.h"
+#include "tests/integration/sim_profile.h"
 #include "tests/support/vexec.h"
 
 #include <ctype.h>
@@ -18,8 +19,7 @@
 #define NORGS 250
 
 static struct simproc sp;
-static struct kv kv[2];
-static struct profile prof;
+static struct profile *prof;
 
 static void start(const char *const *extra)
 {
@@ -29,27 +29,13 @@ static void start(const char *const *extra)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
 	CU_ASSERT_FATAL(simproc_start(&sp, argv) == 0);
-	memset(&prof, 0, sizeof prof);
-	prof.name = "quorum-demo";
-	char *vendor = simproc_config_value(&sp, "quorum-demo", "vendor");
-	prof.vendor = vendor_find(vendor);
-	free(vendor);
-	prof.base_url = simproc_config_value(&sp, "quorum-demo", "base_url");
-	kv[0] = (struct kv){"username", simproc_config_value(&sp, "quorum-demo", "username")};
-	kv[1] = (struct kv){"api_key", simproc_config_value(&sp, "quorum-demo", "api_key")};
-	prof.kv = kv;
-	prof.nkv = 2;
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.vendor);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(prof.base_url);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(kv[0].value);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(kv[1].value);
+	prof = sim_profile(&sp, "quorum-demo");
 }
 
 static void stop(void)
 {
-	free(prof.base_url);
-	free(kv[0].value);
-	free(kv[1].value);
+	sim_profile_free();
+	prof = NULL;
 	simproc_stop(&sp);
 }
 
@@ -62,18 +48,18 @@ static long list_all(const struct vquery *q, struct record_list *out, long *tota
 	for (;; page++) {
 		struct vreq r;
 		struct thttp http;
-		CU_ASSERT_FATAL(prof.vendor->list_req(&prof, q, page, &r));
+		CU_ASSERT_FATAL(prof->vendor->list_req(prof, q, page, &r));
 		struct vresp rs = vexec(&r, &http);
 		vreq_free(&r);
 		if (rs.status != 200) {
 			struct verr e = {0};
-			prof.vendor->error_parse(&prof, &rs, &e);
+			prof->vendor->error_parse(prof, &rs, &e);
 			fprintf(stderr, "\n  list: %s\n", e.msg);
 		}
 		CU_ASSERT_EQUAL_FATAL(rs.status, 200);
 		struct vpage pg = {0};
 		struct verr e = {0};
-		CU_ASSERT_FATAL(prof.vendor->list_parse(&prof, &rs, out, &pg, &e));
+		CU_ASSERT_FATAL(prof->vendor->list_parse(prof, &rs, out, &pg, &e));
 		thttp_free(&http);
 		*total = pg.total;
 		if (!pg.more || page > 50)
@@ -99,9 +85,9 @@ static struct verr error_of(struct vreq *r)
 	vreq_free(r);
 	struct verr e = {0};
 	CU_ASSERT(rs.status < 200 || rs.status >= 300);
-	prof.vendor->error_parse(&prof, &rs, &e);
+	prof->vendor->error_parse(prof, &rs, &e);
 	thttp_free(&http);
-	CU_ASSERT_PTR_NULL(strstr(e.msg, kv[1].value));
+	CU_ASSERT_PTR_NULL(strstr(e.msg, profile_get(prof, "api_key")));
 	return e;
 }
 
@@ -109,11 +95,11 @@ static bool get_org(const char *id, struct record *out)
 {
 	struct vreq r;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, id, &r));
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, id, &r));
 	struct vresp rs = vexec(&r, &http);
 	vreq_free(&r);
 	struct verr e = {0};
-	bool ok = rs.status == 200 && prof.vendor->record_parse(&prof, &rs, out, &e);
+	bool ok = rs.status == 200 && prof->vendor->record_parse(prof, &rs, out, &e);
 	thttp_free(&http);
 	return ok;
 }
@@ -317,8 +303,8 @@ TEST(integration_quorum, get_returns_the_whole_object)
 	CU_ASSERT_STRING_EQUAL(r.id, "42");
 	CU_ASSERT_STRING_EQUAL_NN(r.version, record_get(&r, "updated"));
 	/* Every schema field came back (the dialect renders the seed's whole object). */
-	for (size_t i = 0; i < prof.vendor->nfields; i++)
-		CU_ASSERT(record_has(&r, prof.vendor->fields[i].key));
+	for (size_t i = 0; i < prof->vendor->nfields; i++)
+		CU_ASSERT(record_has(&r, prof->vendor->fields[i].key));
 	record_free(&r);
 	stop();
 }
@@ -343,16 +329,16 @@ TEST(integration_quorum, patch_sends_typed_changes_and_get_shows_them)
 	record_set(&ch, "trial_expiration", "2031-01-02T03:04:05Z");
 	struct vreq r;
 	struct thttp http;
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &base, &ch, &r));
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &base, &ch, &r));
 	struct vresp rs = vexec(&r, &http);
 	vreq_free(&r);
 	struct verr e = {0};
 	if (rs.status != 200) {
-		prof.vendor->error_parse(&prof, &rs, &e);
+		prof->vendor->error_parse(prof, &rs, &e);
 		fprintf(stderr, "\n  patch: %s\n", e.msg);
 	}
 	CU_ASSERT_EQUAL(rs.status, 200);
-	CU_ASSERT(prof.vendor->record_parse(&prof, &rs, &echoed, &e));
+	CU_ASSERT(prof->vendor->record_parse(prof, &rs, &echoed, &e));
 	thttp_free(&http);
 	CU_ASSERT_STRING_EQUAL_NN(echoed.name, "Renamed – Çarşı Policy Group");
 
@@ -375,13 +361,13 @@ TEST(integration_quorum, patch_sends_typed_changes_and_get_shows_them)
 	record_free(&ch);
 	record_init(&ch);
 	record_set(&ch, "cs_managers", "99");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &after, &ch, &r));
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &after, &ch, &r));
 	e = error_of(&r);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "not a customer success manager"));
 	record_set(&ch, "cs_managers", "2");
 	record_set(&ch, "max_members", "lots");
-	CU_ASSERT_FATAL(prof.vendor->update_req(&prof, &after, &ch, &r));
+	CU_ASSERT_FATAL(prof->vendor->update_req(prof, &after, &ch, &r));
 	e = error_of(&r);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "max_members"));
@@ -400,13 +386,13 @@ TEST(integration_quorum, members_are_the_organizations_users)
 	for (long page = 0;; page++) {
 		struct vreq r;
 		struct thttp http;
-		CU_ASSERT_FATAL(prof.vendor->members_req(&prof, "1", page, &r));
+		CU_ASSERT_FATAL(prof->vendor->members_req(prof, "1", page, &r));
 		struct vresp rs = vexec(&r, &http);
 		vreq_free(&r);
 		CU_ASSERT_EQUAL_FATAL(rs.status, 200);
 		struct vpage pg = {0};
 		struct verr e = {0};
-		CU_ASSERT_FATAL(prof.vendor->members_parse(&prof, &rs, &l, &pg, &e));
+		CU_ASSERT_FATAL(prof->vendor->members_parse(prof, &rs, &l, &pg, &e));
 		thttp_free(&http);
 		total = pg.total;
 		if (!pg.more || page > 10)
@@ -426,12 +412,10 @@ TEST(integration_quorum, members_are_the_organizations_users)
 TEST(integration_quorum, wrong_key_says_check_username_and_api_key)
 {
 	start(NULL);
-	char *good = kv[1].value;
-	kv[1].value = "wrong-key-123";
+	profile_set(prof, "api_key", "wrong-key-123");
 	struct vreq r;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, 0, &r));
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, 0, &r));
 	struct verr e = error_of(&r);
-	kv[1].value = good;
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_EQUAL(e.status, 401);
 	CU_ASSERT(strncmp(e.msg, "Quorum: authorization failed, check username and api_key", 56) ==
@@ -444,14 +428,14 @@ TEST(integration_quorum, missing_organization_and_bad_filter_are_explained)
 {
 	start(NULL);
 	struct vreq r;
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, "99999", &r));
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, "99999", &r));
 	struct verr e = error_of(&r);
 	CU_ASSERT_EQUAL(e.kind, VERR_NOT_FOUND);
 	CU_ASSERT_EQUAL(e.status, 404);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "not found"));
 
 	struct vquery q = {.params = {{"email_limit__gte", "plenty"}}, .nparams = 1};
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, &q, 0, &r));
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, &q, 0, &r));
 	e = error_of(&r);
 	CU_ASSERT_EQUAL(e.kind, VERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "mismatched type"));
@@ -463,14 +447,14 @@ TEST(integration_quorum, server_faults_become_sentences)
 	const char *const f500[] = {"--faults", "500=1", NULL};
 	start(f500);
 	struct vreq r;
-	CU_ASSERT_FATAL(prof.vendor->list_req(&prof, NULL, 0, &r));
+	CU_ASSERT_FATAL(prof->vendor->list_req(prof, NULL, 0, &r));
 	struct verr e = error_of(&r);
 	CU_ASSERT_EQUAL(e.kind, VERR_SERVER);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "could not be processed"));
 	stop();
 	const char *const html[] = {"--faults", "html=1", NULL};
 	start(html);
-	CU_ASSERT_FATAL(prof.vendor->get_req(&prof, "1", &r));
+	CU_ASSERT_FATAL(prof->vendor->get_req(prof, "1", &r));
 	e = error_of(&r);
 	CU_ASSERT_EQUAL(e.kind, VERR_SERVER);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "502 Bad Gateway"));

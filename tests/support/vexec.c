@@ -23,3 +23,15 @@ struct vresp vexec(const struct vreq *req, struct thttp *http)
 	}
 	return rs;
 }
+
+struct vresp vresp_text(const char *s, long status)
+{
+	return (struct vresp){.status = status, .body = s, .len = strlen(s)};
+}
+
+struct vresp vexec_once(struct vreq *req, struct thttp *http)
+{
+	struct vresp rs = vexec(req, http);
+	vreq_free(req);
+	return rs;
+}

@@ -2,6 +2,7 @@
 #include "model/config.h"
 #include "model/vendor.h"
 #include "tests/support/tsuite.h"
+#include "tests/support/vexec.h"
 
 #include <string.h>
 
@@ -33,18 +34,13 @@ static struct profile test_profile(void)
 	return p;
 }
 
-static struct vresp body(const char *s, long status)
-{
-	return (struct vresp){.status = status, .body = s, .len = strlen(s)};
-}
-
 TEST(driver_clinchpad, parses_seed_list_with_custom_fields_and_contacts)
 {
 	struct profile p = test_profile();
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(seed_list, 200);
+	struct vresp rs = vresp_text(seed_list, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	struct record *r = &l.items[0];
@@ -60,7 +56,7 @@ TEST(driver_clinchpad, parses_seed_list_with_custom_fields_and_contacts)
 	record_list_free(&l);
 
 	struct record_list m = {0};
-	rs = body(seed_list + 1, 200); /* the organization object itself */
+	rs = vresp_text(seed_list + 1, 200); /* the organization object itself */
 	rs.len = strlen(seed_list) - 2;
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &m, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(m.n, 1);
@@ -75,7 +71,7 @@ TEST(driver_clinchpad, empty_page_ends_the_list)
 	struct record_list l = {0};
 	struct vpage pg = {.more = true};
 	struct verr e = {0};
-	struct vresp rs = body("[]", 200);
+	struct vresp rs = vresp_text("[]", 200);
 	CU_ASSERT(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
 	CU_ASSERT_FALSE(pg.more);
@@ -87,7 +83,7 @@ TEST(driver_clinchpad, parses_create_answer_without_contacts)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body(seed_create, 200);
+	struct vresp rs = vresp_text(seed_create, 200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_STRING_EQUAL(r.name, "Created Foo Organization");
 	CU_ASSERT(record_has(&r, "cf:531ed3a49a21f6e90b00000e"));
@@ -135,18 +131,19 @@ TEST(driver_clinchpad, error_bodies_become_sentences)
 {
 	struct profile p = test_profile();
 	struct verr e = {0};
-	struct vresp rs = body("{\"message\":\"Unauthorized: invalid API key\"}", 401);
+	struct vresp rs = vresp_text("{\"message\":\"Unauthorized: invalid API key\"}", 401);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "check api_key"));
-	rs = body("<html><head><title>502 Bad Gateway</title></head><body>x</body></html>", 502);
+	rs = vresp_text("<html><head><title>502 Bad Gateway</title></head><body>x</body></html>",
+			502);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_EQUAL(e.kind, VERR_SERVER);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "502 Bad Gateway"));
-	rs = body("", 503);
+	rs = vresp_text("", 503);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "empty answer"));
-	rs = body("{\"message\": \"trunc", 500);
+	rs = vresp_text("{\"message\": \"trunc", 500);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "ClinchPad"));
 	CU_ASSERT_PTR_NULL(strstr(e.msg, "k3y"));

@@ -4,6 +4,7 @@
 #include "model/config.h"
 #include "model/vendor.h"
 #include "tests/support/tsuite.h"
+#include "tests/support/vexec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +49,6 @@ static struct profile test_profile(void)
 	return p;
 }
 
-static struct vresp body(const char *s, long status)
-{
-	return (struct vresp){.status = status, .body = s, .len = strlen(s)};
-}
-
 static bool has_header(const struct vreq *q, const char *h)
 {
 	for (int i = 0; i < q->nheaders; i++)
@@ -88,7 +84,7 @@ TEST(driver_highq, parses_seed_json_list)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(seed_json, 200);
+	struct vresp rs = vresp_text(seed_json, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	check_seed_list(&l, &pg);
 	const struct field_spec *f = vendor_field(p.vendor, "createddate");
@@ -102,7 +98,7 @@ TEST(driver_highq, parses_seed_xml_list)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(seed_xml, 200);
+	struct vresp rs = vresp_text(seed_xml, 200);
 	rs.content_type = "application/xml";
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	check_seed_list(&l, &pg);
@@ -120,11 +116,12 @@ TEST(driver_highq, xml_entities_cdata_and_comments)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body("<!-- hi --><organisation><orgid> 9 </orgid>"
-			       "<name>Smith &amp; Jones &#233;&#x4E2D;</name>"
-			       "<status><![CDATA[Active]]></status><internal/>"
-			       "<contact type=\"a>b\"><name>Ann</name></contact></organisation>",
-			       200);
+	struct vresp rs =
+	    vresp_text("<!-- hi --><organisation><orgid> 9 </orgid>"
+		       "<name>Smith &amp; Jones &#233;&#x4E2D;</name>"
+		       "<status><![CDATA[Active]]></status><internal/>"
+		       "<contact type=\"a>b\"><name>Ann</name></contact></organisation>",
+		       200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_STRING_EQUAL_NN(r.id, "9");
 	CU_ASSERT_STRING_EQUAL_NN(r.name, "Smith & Jones \xc3\xa9\xe4\xb8\xad");
@@ -142,7 +139,7 @@ TEST(driver_highq, truncated_xml_is_refused)
 	char cut[200];
 	memcpy(cut, seed_xml, 150);
 	cut[150] = '\0';
-	struct vresp rs = body(cut, 200);
+	struct vresp rs = vresp_text(cut, 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "HighQ"));
@@ -151,7 +148,7 @@ TEST(driver_highq, truncated_xml_is_refused)
 	char deep[4000] = "";
 	for (int i = 0; i < 300; i++)
 		strcat(deep, "<a>");
-	rs = body(deep, 200);
+	rs = vresp_text(deep, 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	record_list_free(&l);
 }
@@ -162,10 +159,10 @@ TEST(driver_highq, one_organisation_as_object_instead_of_array)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs =
-	    body("{\"organisations\":{\"total\":\"1\",\"totalCount\":\"1\","
-		 "\"organisation\":{\"orgid\":\"5\",\"name\":\"Solo\",\"status\":\"PENDING\"}}}",
-		 200);
+	struct vresp rs = vresp_text(
+	    "{\"organisations\":{\"total\":\"1\",\"totalCount\":\"1\","
+	    "\"organisation\":{\"orgid\":\"5\",\"name\":\"Solo\",\"status\":\"PENDING\"}}}",
+	    200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	CU_ASSERT_STRING_EQUAL_NN(l.items[0].name, "Solo");
@@ -175,28 +172,28 @@ TEST(driver_highq, one_organisation_as_object_instead_of_array)
 	record_list_free(&l);
 
 	/* HighQ's sample app reads "organisation" at the top level */
-	rs = body("{\"total\":\"2\",\"organisation\":[{\"orgid\":\"1\",\"name\":\"A\"},"
-		  "{\"orgid\":\"2\",\"name\":\"B\"}]}",
-		  200);
+	rs = vresp_text("{\"total\":\"2\",\"organisation\":[{\"orgid\":\"1\",\"name\":\"A\"},"
+			"{\"orgid\":\"2\",\"name\":\"B\"}]}",
+			200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 2);
 	CU_ASSERT_EQUAL(pg.total, 2);
 	record_list_free(&l);
-	rs = body("{\"organisation\":{\"orgid\":\"7\",\"name\":\"Top\"}}", 200);
+	rs = vresp_text("{\"organisation\":{\"orgid\":\"7\",\"name\":\"Top\"}}", 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 1);
 	record_list_free(&l);
 
 	/* an empty list, both formats */
-	rs = body("{\"organisations\":{\"total\":\"0\",\"totalCount\":\"0\"}}", 200);
+	rs = vresp_text("{\"organisations\":{\"total\":\"0\",\"totalCount\":\"0\"}}", 200);
 	CU_ASSERT(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
 	CU_ASSERT_EQUAL(pg.total, 0);
 	CU_ASSERT_FALSE(pg.more);
-	rs = body("<organisations><total>0</total></organisations>", 200);
+	rs = vresp_text("<organisations><total>0</total></organisations>", 200);
 	CU_ASSERT(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
-	rs = body("{\"something\":\"else\"}", 200);
+	rs = vresp_text("{\"something\":\"else\"}", 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 	record_list_free(&l);
@@ -208,9 +205,10 @@ TEST(driver_highq, numbers_accepted_as_numbers_or_strings)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body("{\"organisations\":{\"total\":74,\"organisation\":[{\"orgid\":1,"
-			       "\"name\":\"N\",\"internal\":1,\"noofusers\":38}]}}",
-			       200);
+	struct vresp rs =
+	    vresp_text("{\"organisations\":{\"total\":74,\"organisation\":[{\"orgid\":1,"
+		       "\"name\":\"N\",\"internal\":1,\"noofusers\":38}]}}",
+		       200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	CU_ASSERT_STRING_EQUAL_NN(l.items[0].id, "1");
@@ -242,7 +240,7 @@ TEST(driver_highq, a_full_page_asks_for_more)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(b, 200);
+	struct vresp rs = vresp_text(b, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 100);
 	CU_ASSERT(pg.more);
@@ -307,7 +305,7 @@ TEST(driver_highq, get_and_create_answers_parse)
 		struct record r;
 		record_init(&r);
 		struct verr e = {0};
-		struct vresp rs = body(bodies[i], 200);
+		struct vresp rs = vresp_text(bodies[i], 200);
 		CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 		CU_ASSERT_STRING_EQUAL_NN(r.id, "3");
 		CU_ASSERT_STRING_EQUAL_NN(record_get(&r, "status"), "active");
@@ -317,15 +315,16 @@ TEST(driver_highq, get_and_create_answers_parse)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body("{\"name\":\"New\",\"link\":\"http://x/api/4/organisations/80\","
-			       "\"orgid\":\"80\"}",
-			       201);
+	struct vresp rs =
+	    vresp_text("{\"name\":\"New\",\"link\":\"http://x/api/4/organisations/80\","
+		       "\"orgid\":\"80\"}",
+		       201);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_STRING_EQUAL_NN(r.id, "80");
 	CU_ASSERT_STRING_EQUAL_NN(r.name, "New");
 	record_free(&r);
 	record_init(&r);
-	rs = body("{\"name\":\"no id\"}", 200);
+	rs = vresp_text("{\"name\":\"no id\"}", 200);
 	CU_ASSERT_FALSE(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 	record_free(&r);
@@ -357,7 +356,7 @@ TEST(driver_highq, update_replaces_the_whole_seed_organisation)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(seed_json, 200);
+	struct vresp rs = vresp_text(seed_json, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	struct record ch;
 	record_init(&ch);
@@ -430,32 +429,33 @@ TEST(driver_highq, oauth_authorize_token_and_refresh)
 	char *a, *r;
 	long exp;
 	struct verr e = {0};
-	struct vresp rs = body("{\"access_token\":\"AT\",\"expires_in\":\"3600\","
-			       "\"refresh_token\":\"RT\",\"refresh_token_expires_in\":86400}",
-			       200);
+	struct vresp rs = vresp_text("{\"access_token\":\"AT\",\"expires_in\":\"3600\","
+				     "\"refresh_token\":\"RT\",\"refresh_token_expires_in\":86400}",
+				     200);
 	CU_ASSERT_FATAL(p.vendor->oauth_token_parse(&rs, &a, &r, &exp, &e));
 	CU_ASSERT_STRING_EQUAL_NN(a, "AT");
 	CU_ASSERT_STRING_EQUAL_NN(r, "RT");
 	CU_ASSERT_EQUAL(exp, 3600);
 	free(a);
 	free(r);
-	rs = body("{\"access_token\":\"AT2\",\"expires_in\":60}", 200);
+	rs = vresp_text("{\"access_token\":\"AT2\",\"expires_in\":60}", 200);
 	CU_ASSERT_FATAL(p.vendor->oauth_token_parse(&rs, &a, &r, &exp, &e));
 	CU_ASSERT_PTR_NULL(r);
 	CU_ASSERT_EQUAL(exp, 60);
 	free(a);
-	rs = body("{\"expires_in\":60}", 200);
+	rs = vresp_text("{\"expires_in\":60}", 200);
 	CU_ASSERT_FALSE(p.vendor->oauth_token_parse(&rs, &a, &r, &exp, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
-	rs = body("{\"error\":\"invalid_grant\",\"error_description\":\"Code expired\"}", 400);
+	rs =
+	    vresp_text("{\"error\":\"invalid_grant\",\"error_description\":\"Code expired\"}", 400);
 	CU_ASSERT_FALSE(p.vendor->oauth_token_parse(&rs, &a, &r, &exp, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "invalid_grant"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "sign in again"));
 	/* HighQ's own envelope from the token endpoint: the client, not an access token */
-	rs = body("{\"error\":{\"summary\":\"Not authorised: unknown client_id or wrong "
-		  "client_secret\",\"ref\":401}}",
-		  401);
+	rs = vresp_text("{\"error\":{\"summary\":\"Not authorised: unknown client_id or wrong "
+			"client_secret\",\"ref\":401}}",
+			401);
 	CU_ASSERT_FALSE(p.vendor->oauth_token_parse(&rs, &a, &r, &exp, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_AUTH);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "check client_id and client_secret"));
@@ -466,7 +466,7 @@ static void check_error(const char *b, long status, enum verr_kind kind, const c
 {
 	struct profile p = test_profile();
 	struct verr e = {0};
-	struct vresp rs = body(b, status);
+	struct vresp rs = vresp_text(b, status);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_EQUAL(e.kind, kind);
 	CU_ASSERT_EQUAL(e.status, status);

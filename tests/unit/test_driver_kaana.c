@@ -4,6 +4,7 @@
 #include "model/config.h"
 #include "model/vendor.h"
 #include "tests/support/tsuite.h"
+#include "tests/support/vexec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +42,6 @@ static struct profile cookie_profile(void)
 	return p;
 }
 
-static struct vresp body(const char *s, long status)
-{
-	return (struct vresp){.status = status, .body = s, .len = strlen(s)};
-}
-
 static bool has_header(const struct vreq *q, const char *h)
 {
 	for (int i = 0; i < q->nheaders; i++)
@@ -60,7 +56,7 @@ TEST(driver_kaana, parses_seed_organization_with_metadata)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body(seed_org, 200);
+	struct vresp rs = vresp_text(seed_org, 200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_STRING_EQUAL_NN(r.id, "1");
 	CU_ASSERT_STRING_EQUAL_NN(r.name, "Acme Corporation");
@@ -80,15 +76,15 @@ TEST(driver_kaana, parses_seed_organization_with_metadata)
 
 	/* metadata null: no custom fields; no id: refused */
 	record_init(&r);
-	rs = body("{\"id\":2,\"name\":\"B\",\"type\":\"vendor\",\"status\":\"inactive\","
-		  "\"metadata\":null}",
-		  200);
+	rs = vresp_text("{\"id\":2,\"name\":\"B\",\"type\":\"vendor\",\"status\":\"inactive\","
+			"\"metadata\":null}",
+			200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	for (size_t i = 0; i < r.nfields; i++)
 		CU_ASSERT(strncmp(r.fields[i].key, "cf:", 3));
 	record_free(&r);
 	record_init(&r);
-	rs = body("{\"name\":\"no id\"}", 200);
+	rs = vresp_text("{\"name\":\"no id\"}", 200);
 	CU_ASSERT_FALSE(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 	record_free(&r);
@@ -102,15 +98,15 @@ TEST(driver_kaana, list_is_an_array_paged_by_limit_offset)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(b, 200);
+	struct vresp rs = vresp_text(b, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 2);
 	CU_ASSERT_FALSE(pg.more);
 	record_list_free(&l);
-	rs = body("{\"error\":\"x\"}", 200);
+	rs = vresp_text("{\"error\":\"x\"}", 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
-	rs = body("[{\"id\":1,\"name\":\"tru", 200);
+	rs = vresp_text("[{\"id\":1,\"name\":\"tru", 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
 
@@ -121,7 +117,7 @@ TEST(driver_kaana, list_is_an_array_paged_by_limit_offset)
 		sprintf(big + strlen(big), "%s{\"id\":%d,\"name\":\"O%d\"}", i ? "," : "", i + 1,
 			i + 1);
 	strcat(big, "]");
-	rs = body(big, 200);
+	rs = vresp_text(big, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 150);
 	CU_ASSERT_FALSE(pg.more);
@@ -177,7 +173,7 @@ TEST(driver_kaana, builds_create_update_delete_duplicate)
 	struct record base, ch;
 	record_init(&base);
 	struct verr e = {0};
-	struct vresp rs = body(seed_org, 200);
+	struct vresp rs = vresp_text(seed_org, 200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &base, &e));
 	record_init(&ch);
 	record_set(&ch, "industry", "");
@@ -219,7 +215,7 @@ TEST(driver_kaana, members_requests_and_answers)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body(seed_members, 200);
+	struct vresp rs = vresp_text(seed_members, 200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL_NN(l.items[0].id, "17");
@@ -266,9 +262,10 @@ TEST(driver_kaana, contacts_and_related_lists)
 	struct record_list l = {0};
 	struct vpage pg;
 	struct verr e = {0};
-	struct vresp rs = body("[{\"id\":17,\"firstName\":\"Ada\",\"lastName\":\"Lovelace\","
-			       "\"email\":\"ada@example.com\"},{\"id\":18,\"name\":\"Solo\"}]",
-			       200);
+	struct vresp rs =
+	    vresp_text("[{\"id\":17,\"firstName\":\"Ada\",\"lastName\":\"Lovelace\","
+		       "\"email\":\"ada@example.com\"},{\"id\":18,\"name\":\"Solo\"}]",
+		       200);
 	CU_ASSERT_FATAL(p.vendor->contacts_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL_NN(l.items[0].name, "Ada Lovelace");
@@ -283,9 +280,10 @@ TEST(driver_kaana, contacts_and_related_lists)
 	CU_ASSERT_STRING_EQUAL_NN(q.url, "https://app.kaana.com/api/organizations/1/documents");
 	vreq_free(&q);
 	CU_ASSERT_FALSE(p.vendor->related_req(&p, "1", "../contacts", &q));
-	rs = body("[{\"id\":11,\"organizationId\":1,\"title\":\"Kick-off\",\"status\":\"todo\","
-		  "\"dueDate\":null,\"tags\":[\"a\"]}]",
-		  200);
+	rs = vresp_text(
+	    "[{\"id\":11,\"organizationId\":1,\"title\":\"Kick-off\",\"status\":\"todo\","
+	    "\"dueDate\":null,\"tags\":[\"a\"]}]",
+	    200);
 	CU_ASSERT_FATAL(p.vendor->related_parse(&p, "tasks", &rs, &l, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	CU_ASSERT_STRING_EQUAL_NN(l.items[0].name, "Kick-off");
@@ -299,7 +297,7 @@ static void check_error(const struct profile *p, const char *b, long status, enu
 			const char *want)
 {
 	struct verr e = {0};
-	struct vresp rs = body(b, status);
+	struct vresp rs = vresp_text(b, status);
 	p->vendor->error_parse(p, &rs, &e);
 	CU_ASSERT_EQUAL(e.kind, kind);
 	if (!strstr(e.msg, want))

@@ -4,6 +4,7 @@
 #include "model/config.h"
 #include "model/vendor.h"
 #include "tests/support/tsuite.h"
+#include "tests/support/vexec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,11 +92,6 @@ static struct profile test_profile(void)
 	return p;
 }
 
-static struct vresp body(const char *s, long status)
-{
-	return (struct vresp){.status = status, .body = s, .len = strlen(s)};
-}
-
 static bool has_header(const struct vreq *q, const char *h)
 {
 	for (int i = 0; i < q->nheaders; i++)
@@ -110,7 +106,7 @@ TEST(driver_questionpro, seed_organization_parses_with_usage_flattened)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body(seed_org, 200);
+	struct vresp rs = vresp_text(seed_org, 200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_STRING_EQUAL(r.id, "1234567");
 	CU_ASSERT_STRING_EQUAL(r.name, "Organization Name");
@@ -153,7 +149,7 @@ TEST(driver_questionpro, list_is_the_one_organization_on_page_zero)
 	struct record_list l = {0};
 	struct vpage pg = {.more = true};
 	struct verr e = {0};
-	struct vresp rs = body(seed_org, 200);
+	struct vresp rs = vresp_text(seed_org, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 1);
 	CU_ASSERT_STRING_EQUAL(l.items[0].id, "1234567");
@@ -268,12 +264,12 @@ TEST(driver_questionpro, members_read_the_users_page_pagination_layout)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	struct vresp rs =
-	    body("{\"response\": [" USER_A ", " USER_B "], \"pagination\": {\"perPage\": 2, "
-		 "\"totalItems\": 5, \"currentPage\": 1, \"totalPages\": 3, \"links\": {\"self\": "
-		 "\"u?page=1\", \"prev\": null, \"next\": \"u?page=2\", \"first\": \"u?page=1\", "
-		 "\"last\": \"u?page=3\"}}, \"requestID\": \"r\"}",
-		 200);
+	struct vresp rs = vresp_text(
+	    "{\"response\": [" USER_A ", " USER_B "], \"pagination\": {\"perPage\": 2, "
+	    "\"totalItems\": 5, \"currentPage\": 1, \"totalPages\": 3, \"links\": {\"self\": "
+	    "\"u?page=1\", \"prev\": null, \"next\": \"u?page=2\", \"first\": \"u?page=1\", "
+	    "\"last\": \"u?page=3\"}}, \"requestID\": \"r\"}",
+	    200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL(l.items[0].id, "4455667");
@@ -287,11 +283,12 @@ TEST(driver_questionpro, members_read_the_users_page_pagination_layout)
 	record_list_free(&l);
 
 	/* The last page: next is null. */
-	rs = body("{\"response\": [" USER_A "], \"pagination\": {\"perPage\": 2, "
-		  "\"totalItems\": 5, "
-		  "\"currentPage\": 3, \"totalPages\": 3, \"links\": {\"self\": \"u?page=3\", "
-		  "\"prev\": \"u?page=2\", \"next\": null}}, \"requestID\": \"r\"}",
-		  200);
+	rs =
+	    vresp_text("{\"response\": [" USER_A "], \"pagination\": {\"perPage\": 2, "
+		       "\"totalItems\": 5, "
+		       "\"currentPage\": 3, \"totalPages\": 3, \"links\": {\"self\": \"u?page=3\", "
+		       "\"prev\": \"u?page=2\", \"next\": null}}, \"requestID\": \"r\"}",
+		       200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_FALSE(pg.more);
 	record_list_free(&l);
@@ -304,30 +301,33 @@ TEST(driver_questionpro, members_read_the_generic_pagination_layout)
 	struct vpage pg = {0};
 	struct verr e = {0};
 	/* pagination.html: {perPage, page, total, links{...}}; no next link given at all. */
-	struct vresp rs = body("{\"response\": [" USER_A ", " USER_B "], \"pagination\": "
-			       "{\"perPage\": 2, \"page\": 1, \"total\": 3}, \"requestID\": \"r\"}",
-			       200);
+	struct vresp rs =
+	    vresp_text("{\"response\": [" USER_A ", " USER_B "], \"pagination\": "
+		       "{\"perPage\": 2, \"page\": 1, \"total\": 3}, \"requestID\": \"r\"}",
+		       200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 2);
 	CU_ASSERT(pg.more);
 	CU_ASSERT_EQUAL(pg.total, 3);
 	record_list_free(&l);
-	rs = body("{\"response\": [" USER_B "], \"pagination\": {\"perPage\": 2, \"page\": \"2\", "
-		  "\"total\": \"3\", \"links\": {\"self\": \"u?page=2\", \"next\": null}}}",
-		  200);
+	rs = vresp_text("{\"response\": [" USER_B
+			"], \"pagination\": {\"perPage\": 2, \"page\": \"2\", "
+			"\"total\": \"3\", \"links\": {\"self\": \"u?page=2\", \"next\": null}}}",
+			200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_FALSE(pg.more);
 	CU_ASSERT_EQUAL(pg.total, 3);
 	record_list_free(&l);
 	/* A page past the end: empty, never "more". */
-	rs = body("{\"response\": [], \"pagination\": {\"perPage\": 2, \"page\": 9, \"total\": 3, "
-		  "\"links\": {\"next\": \"u?page=10\"}}}",
-		  200);
+	rs = vresp_text(
+	    "{\"response\": [], \"pagination\": {\"perPage\": 2, \"page\": 9, \"total\": 3, "
+	    "\"links\": {\"next\": \"u?page=10\"}}}",
+	    200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
 	CU_ASSERT_FALSE(pg.more);
 	record_list_free(&l);
-	rs = body("{\"response\": {\"error\": {}}}", 200);
+	rs = vresp_text("{\"response\": {\"error\": {}}}", 200);
 	CU_ASSERT_FALSE(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 }
@@ -336,7 +336,7 @@ static struct verr parse_error(const char *b, long status)
 {
 	struct profile p = test_profile();
 	struct verr e = {0};
-	struct vresp rs = body(b, status);
+	struct vresp rs = vresp_text(b, status);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "QuestionPro: "));
 	CU_ASSERT_PTR_NULL(strstr(e.msg, KEY));
@@ -402,12 +402,12 @@ TEST(driver_questionpro, answers_without_an_organization_are_refused)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body("{\"response\": null, \"requestID\": \"x\"}", 200);
+	struct vresp rs = vresp_text("{\"response\": null, \"requestID\": \"x\"}", 200);
 	CU_ASSERT_FALSE(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
-	rs = body(seed_401, 200);
+	rs = vresp_text(seed_401, 200);
 	CU_ASSERT_FALSE(p.vendor->record_parse(&p, &rs, &r, &e));
-	rs = body("null", 200);
+	rs = vresp_text("null", 200);
 	CU_ASSERT_FALSE(p.vendor->record_parse(&p, &rs, &r, &e));
 	record_free(&r);
 }

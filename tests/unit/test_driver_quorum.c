@@ -4,6 +4,7 @@
 #include "model/config.h"
 #include "model/vendor.h"
 #include "tests/support/tsuite.h"
+#include "tests/support/vexec.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -67,11 +68,6 @@ static struct profile test_profile(void)
 	return p;
 }
 
-static struct vresp body(const char *s, long status)
-{
-	return (struct vresp){.status = status, .body = s, .len = strlen(s)};
-}
-
 /* The seed object inside a Tastypie list answer. */
 static char *list_of_seed(const char *meta)
 {
@@ -87,7 +83,7 @@ TEST(driver_quorum, seed_organization_parses_into_every_schema_field)
 	struct record r;
 	record_init(&r);
 	struct verr e = {0};
-	struct vresp rs = body(seed_org, 200);
+	struct vresp rs = vresp_text(seed_org, 200);
 	CU_ASSERT_FATAL(p.vendor->record_parse(&p, &rs, &r, &e));
 	CU_ASSERT_STRING_EQUAL(r.id, "0");
 	CU_ASSERT_STRING_EQUAL(r.name, "string");
@@ -262,7 +258,7 @@ TEST(driver_quorum, list_answer_reads_meta_total_and_next)
 	char *s = list_of_seed("{\"limit\": 100, \"next\": \"/api/organization/?limit=100"
 			       "&offset=100&username=demo&api_key=k3y-secret\", \"offset\": 0, "
 			       "\"previous\": null, \"total_count\": 250}");
-	struct vresp rs = body(s, 200);
+	struct vresp rs = vresp_text(s, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 1);
 	CU_ASSERT_STRING_EQUAL(l.items[0].name, "string");
@@ -273,7 +269,7 @@ TEST(driver_quorum, list_answer_reads_meta_total_and_next)
 
 	s = list_of_seed("{\"limit\": 100, \"next\": null, \"offset\": 200, \"previous\": "
 			 "\"/api/organization/?offset=100\", \"total_count\": 201}");
-	rs = body(s, 200);
+	rs = vresp_text(s, 200);
 	CU_ASSERT_FATAL(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_FALSE(pg.more);
 	CU_ASSERT_EQUAL(pg.total, 201);
@@ -287,16 +283,16 @@ TEST(driver_quorum, list_answer_that_is_not_a_list_is_refused)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	struct vresp rs = body(seed_org, 200); /* a detail body where a list was expected */
+	struct vresp rs = vresp_text(seed_org, 200); /* a detail body where a list was expected */
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(e.kind, VERR_PARSE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "objects"));
-	rs = body("{\"meta\": {\"total_count\": 3}, "
-		  "\"objects\": [1, \"x\", {\"name\": \"no id\"}]}",
-		  200);
+	rs = vresp_text("{\"meta\": {\"total_count\": 3}, "
+			"\"objects\": [1, \"x\", {\"name\": \"no id\"}]}",
+			200);
 	CU_ASSERT(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL(l.n, 0);
-	rs = body("<html><title>Login</title></html>", 200);
+	rs = vresp_text("<html><title>Login</title></html>", 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "Login"));
 	record_list_free(&l);
@@ -310,7 +306,7 @@ TEST(driver_quorum, capped_page_size_is_reported_not_skipped)
 	struct verr e = {0};
 	char *s =
 	    list_of_seed("{\"limit\": 20, \"next\": \"x\", \"offset\": 0, \"total_count\": 90}");
-	struct vresp rs = body(s, 200);
+	struct vresp rs = vresp_text(s, 200);
 	CU_ASSERT_FALSE(p.vendor->list_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "20"));
 	record_list_free(&l);
@@ -374,15 +370,15 @@ TEST(driver_quorum, members_are_users_filtered_by_organization)
 	struct record_list l = {0};
 	struct vpage pg = {0};
 	struct verr e = {0};
-	struct vresp rs =
-	    body("{\"meta\": {\"limit\": 100, \"next\": null, \"offset\": 0, \"previous\": null, "
-		 "\"total_count\": 2}, \"objects\": ["
-		 "{\"id\": 7, \"username\": \"jdoe\", \"first_name\": \"Jane\", "
-		 "\"last_name\": \"Doe\", \"email\": \"jane@acme.com\", \"is_active\": true, "
-		 "\"date_joined\": \"2019-08-24T14:15:22Z\", \"resource_uri\": \"/api/user/7/\"},"
-		 "{\"id\": 8, \"username\": \"ops\", \"first_name\": \"\", \"last_name\": \"\", "
-		 "\"email\": \"ops@acme.com\", \"is_active\": false}]}",
-		 200);
+	struct vresp rs = vresp_text(
+	    "{\"meta\": {\"limit\": 100, \"next\": null, \"offset\": 0, \"previous\": null, "
+	    "\"total_count\": 2}, \"objects\": ["
+	    "{\"id\": 7, \"username\": \"jdoe\", \"first_name\": \"Jane\", "
+	    "\"last_name\": \"Doe\", \"email\": \"jane@acme.com\", \"is_active\": true, "
+	    "\"date_joined\": \"2019-08-24T14:15:22Z\", \"resource_uri\": \"/api/user/7/\"},"
+	    "{\"id\": 8, \"username\": \"ops\", \"first_name\": \"\", \"last_name\": \"\", "
+	    "\"email\": \"ops@acme.com\", \"is_active\": false}]}",
+	    200);
 	CU_ASSERT_FATAL(p.vendor->members_parse(&p, &rs, &l, &pg, &e));
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL(l.items[0].id, "7");
@@ -399,7 +395,7 @@ static void expect(const char *b, long status, enum verr_kind kind, const char *
 {
 	struct profile p = test_profile();
 	struct verr e = {0};
-	struct vresp rs = body(b, status);
+	struct vresp rs = vresp_text(b, status);
 	p.vendor->error_parse(&p, &rs, &e);
 	CU_ASSERT_EQUAL(e.kind, kind);
 	CU_ASSERT_EQUAL(e.status, status);
